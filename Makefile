@@ -1,0 +1,49 @@
+# The two set-up commands of the README: `make run` and `make test`. Both bootstrap .venv.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DBT_DIR := dbt_project
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+
+.PHONY: bootstrap run test lint unit integration ui bench form clean manifest
+
+bootstrap: $(STAMP) manifest
+
+# Reinstall whenever the declared or pinned dependencies change.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+	  { $(PYTHON) -m pip install --user -q virtualenv && $(PYTHON) -m virtualenv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade "pip>=24"
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	@touch $@
+
+# dagster-dbt reads dbt's manifest; it is rebuilt when any dbt file changes.
+MANIFEST := $(DBT_DIR)/target/manifest.json
+DBT_SOURCES := $(shell find $(DBT_DIR)/models $(DBT_DIR)/macros $(DBT_DIR)/tests -type f 2>/dev/null) $(DBT_DIR)/dbt_project.yml $(DBT_DIR)/profiles.yml
+manifest: $(MANIFEST)
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	cd $(DBT_DIR) && ../$(BIN)/dbt parse --quiet --profiles-dir . --target-path target
+	@touch $@
+
+run: bootstrap
+	$(BIN)/python -m orchestration.cli run
+
+lint: bootstrap
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint $(DBT_DIR)/models $(DBT_DIR)/tests
+
+test: lint
+	$(BIN)/python -m pytest
+
+ui: bootstrap
+	$(BIN)/python -m orchestration.cli prepare-home
+	$(BIN)/dagster dev -w workspace.yaml
+
+bench: bootstrap
+	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(DBT_DIR)/target $(DBT_DIR)/logs .pytest_cache

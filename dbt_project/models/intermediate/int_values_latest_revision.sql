@@ -1,0 +1,44 @@
+-- A later submission for the same unit, period and indicator is a revision: it supersedes
+-- the earlier value here, while both stay in the raw history.
+with
+
+values_submitted as (
+    select * from {{ ref('stg_inbox__values') }}
+),
+
+submissions as (
+    select * from {{ ref('stg_inbox__submissions') }}
+),
+
+values_with_receipt as (
+    select
+        values_submitted.*,
+        submissions.file_name,
+        submissions.received_at
+    from values_submitted
+    inner join submissions
+        on values_submitted.submission_id = submissions.submission_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by unit_code, period_code, indicator_code
+            order by received_at desc, submission_id desc, source_row_number desc
+        ) as revision_rank
+    from values_with_receipt
+)
+
+select
+    unit_code,
+    period_code,
+    indicator_code,
+    value,
+    value_text,
+    submission_id,
+    file_name,
+    source_row_number,
+    received_at
+from ranked
+where revision_rank = 1

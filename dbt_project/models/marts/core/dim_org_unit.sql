@@ -1,0 +1,1 @@
+select * from {{ ref('int_org_units_with_province') }}

@@ -1,0 +1,1 @@
+{{ subject_facts('finances') }}

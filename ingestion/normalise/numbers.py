@@ -1,0 +1,340 @@
+"""Reading numbers as Vietnamese reports write them: '180.833', '4,2 tỷ đồng', 'trên 1.800',
+'79,2%', '231/235', '04 xã'.
+
+Rules (see DOMAIN.md "How numbers are written"):
+- '.' groups thousands and ',' is the decimal mark: '180.833' is 180833, '4,2' is 4.2.
+- A single ',' is always a decimal mark, even before exactly three digits: '4,850 tỷ đồng'
+  is 4.85 billion. A writer may have meant 4,850 billion; that cannot be told from the text,
+  so the value follows the national rule and the factor-of-1000 check against the unit's
+  history (downstream) is what catches it.
+- A single '.' before exactly three digits groups thousands ('1.800' is 1800); a '.' that is
+  not followed by exactly three digits cannot be a thousands separator, so it is read as a
+  decimal point from an English-locale spreadsheet ('4.5' is 4.5).
+- Several ',' in groups of three with no '.' ('1,234,567') can only be English thousands
+  separators; so can ',' groups followed by one '.' decimal ('1,234.5'). Both are accepted.
+- Money words multiply: nghìn/ngàn 10^3, triệu 10^6, tỷ/tỉ 10^9, and may be chained in
+  descending order ('1 tỷ 200 triệu').
+- Currency is VND when đồng/đ/VNĐ/VND/₫ is written, or when triệu or tỷ is used with no unit
+  word after it (in these reports a bare '536 triệu' is money). 'nghìn'/'ngàn' alone is not
+  taken as money: reports count people that way ('hơn 32 ngàn lượt hội viên').
+- Anything else that cannot be read one way only is rejected, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ingestion.normalise.text import fold, to_nfc
+
+__all__ = [
+    "MULTIPLIERS",
+    "QUALIFIERS",
+    "UNIT_WORD_MAX_WORDS",
+    "NumberParseError",
+    "ParsedNumber",
+    "parse_vn_number",
+]
+
+# Folded spelling → multiplier. 'tỉ' is the older spelling of 'tỷ'.
+MULTIPLIERS: dict[str, int] = {
+    "nghin": 10**3,
+    "ngan": 10**3,
+    "trieu": 10**6,
+    "ty": 10**9,
+    "ti": 10**9,
+}
+# Multipliers that, with no unit word, mean money in these reports.
+_MONEY_MULTIPLIERS = frozenset({10**6, 10**9})
+
+# Folded qualifier (as word tuples, longest first) → the qualifier as it is reported.
+QUALIFIERS: dict[tuple[str, ...], str] = {
+    ("khoang", "gan"): "khoảng gần",
+    ("khoang", "hon"): "khoảng hơn",
+    ("uoc", "tinh"): "ước tính",
+    ("xap", "xi"): "xấp xỉ",
+    ("khoang",): "khoảng",
+    ("gan",): "gần",
+    ("tren",): "trên",
+    ("hon",): "hơn",
+    ("duoi",): "dưới",
+    ("uoc",): "ước",
+    ("~",): "~",
+    ("≈",): "≈",
+    (">",): ">",
+    ("<",): "<",
+}
+_CURRENCY_WORDS = frozenset({"dong", "d", "vnd", "₫"})
+# A value cell may name what it counts ('04 xã', '112/117 hộ', '32 ngàn lượt hội viên');
+# more words than this is a sentence, not a unit.
+UNIT_WORD_MAX_WORDS = 5
+
+# Spaces that only ever group digits ('1 800' typed with a no-break or thin space).
+_GROUPING_SPACES = "\u00a0\u202f\u2009"
+_TOKEN = re.compile(r"\d[\d.,]*|[^\W\d_]+|%|/|[-−+]|\S")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+class NumberParseError(ValueError):
+    """A value that cannot be read; the reasons are written for the data steward."""
+
+    def __init__(self, original: str, code: str, reason_en: str, reason_vi: str):
+        super().__init__(f"{reason_en} / {reason_vi}: {original!r}")
+        self.original = original
+        self.code = code
+        self.reason_en = reason_en
+        self.reason_vi = reason_vi
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    """A reported value. For 'a/b', `value` is the part a (`part`), `whole` is b."""
+
+    value: float | None
+    original: str
+    approximate: bool = False
+    qualifier: str | None = None
+    is_percent: bool = False
+    part: float | None = None
+    whole: float | None = None
+    multiplier: int = 1
+    currency: str | None = None
+    unit_word: str | None = None
+
+    @property
+    def value_dong(self) -> float | None:
+        """The amount in đồng when the value is money (the multiplier is already applied)."""
+        return self.value if self.currency == "VND" else None
+
+
+def parse_vn_number(text: str) -> ParsedNumber:
+    """Parse one reported value; raise NumberParseError with a steward-readable reason."""
+    tokens = _tokenise(text)
+    if not tokens:
+        raise _error(text, "empty", "the value is empty", "giá trị bị bỏ trống")
+    reader = _Reader(text, tokens)
+    return reader.read()
+
+
+def _tokenise(text: str) -> list[str]:
+    cleaned = to_nfc(text)
+    cleaned = re.sub(rf"(?<=\d)[{_GROUPING_SPACES}](?=\d{{3}}(?!\d))", "", cleaned)
+    cleaned = re.sub(rf"[{_GROUPING_SPACES}\s]+", " ", cleaned).strip()
+    return _TOKEN.findall(cleaned)
+
+
+def _error(original: str, code: str, reason_en: str, reason_vi: str) -> NumberParseError:
+    return NumberParseError(original, code, reason_en, reason_vi)
+
+
+def _not_a_number(original: str) -> NumberParseError:
+    return _error(
+        original,
+        "not_a_number",
+        "the value is not a number; write digits, e.g. 1.800 or 4,2 tỷ đồng",
+        "giá trị không phải là số; hãy ghi bằng chữ số, ví dụ 1.800 hoặc 4,2 tỷ đồng",
+    )
+
+
+def _ambiguous(
+    original: str, detail_en: str, detail_vi: str, separators: bool = True
+) -> NumberParseError:
+    hint_en = "; use '.' for thousands and ',' for decimals, e.g. 1.234,5" if separators else ""
+    hint_vi = (
+        "; dùng dấu '.' ngăn cách hàng nghìn và dấu ',' cho phần thập phân, ví dụ 1.234,5"
+        if separators
+        else ""
+    )
+    return _error(
+        original,
+        "ambiguous_format",
+        f"the number format cannot be read one way only ({detail_en}){hint_en}",
+        f"không xác định được cách ghi số ({detail_vi}){hint_vi}",
+    )
+
+
+_THOUSANDS_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_ENGLISH_GROUPS = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+def _digits_to_decimal(token: str, original: str) -> Decimal:
+    """Read one digit token by the rules in the module docstring."""
+    dots, commas = token.count("."), token.count(",")
+    if token[-1] in ".,":
+        raise _ambiguous(original, "it ends with a separator", "số kết thúc bằng dấu ngăn cách")
+    if not dots and not commas:
+        return Decimal(token)
+    if dots and not commas:
+        if _THOUSANDS_GROUPS.fullmatch(token):
+            return Decimal(token.replace(".", ""))
+        if dots == 1:
+            return Decimal(token)
+        raise _ambiguous(
+            original, "'.' groups are not of three digits", "nhóm sau dấu '.' không đủ 3 chữ số"
+        )
+    if commas and not dots:
+        if commas == 1:
+            return Decimal(token.replace(",", "."))
+        if _ENGLISH_GROUPS.fullmatch(token):
+            return Decimal(token.replace(",", ""))
+        raise _ambiguous(original, "several ',' marks", "có nhiều dấu ','")
+    integer, _, fraction = token.rpartition(",")
+    if "." not in fraction and (_THOUSANDS_GROUPS.fullmatch(integer) or integer.isdigit()):
+        return Decimal(integer.replace(".", "") + "." + fraction)
+    integer, _, fraction = token.rpartition(".")
+    if "," not in fraction and _ENGLISH_GROUPS.fullmatch(integer):
+        return Decimal(integer.replace(",", "") + "." + fraction)
+    raise _ambiguous(original, "'.' and ',' are mixed", "dấu '.' và ',' bị lẫn lộn")
+
+
+class _Reader:
+    """Reads tokens left to right: qualifier, sign, number, then '%', '/b', money words,
+    currency and unit words, in that order."""
+
+    def __init__(self, original: str, tokens: list[str]):
+        self.original = original
+        self.tokens = tokens
+        # Words are compared without diacritics ('tren', 'ty', 'dong' from mark-less files);
+        # digits and symbols stay as written.
+        self.folded = [fold(t) if _WORD.fullmatch(t) else t for t in tokens]
+        self.pos = 0
+
+    def peek(self, ahead: int = 0) -> str | None:
+        i = self.pos + ahead
+        return self.folded[i] if i < len(self.folded) else None
+
+    def read(self) -> ParsedNumber:
+        qualifier = self.read_qualifier()
+        negative = self.read_sign()
+        amount = self.read_number()
+        if negative:
+            amount = -amount
+        is_percent = self.accept("%")
+        part = whole = None
+        if self.accept("/"):
+            if is_percent or negative:
+                raise _ambiguous(
+                    self.original, "a fraction with a sign or '%'", "phân số có dấu", False
+                )
+            part, whole = amount, self.read_number()
+            self.check_fraction(part, whole)
+        amount, multiplier = self.read_multipliers(amount, is_percent or part is not None)
+        if part is not None:
+            part = amount
+        currency = self.read_currency()
+        unit_word = self.read_unit_word()
+        if currency is None and unit_word is None and multiplier in _MONEY_MULTIPLIERS:
+            currency = "VND"
+        if currency is not None and (is_percent or part is not None):
+            raise _ambiguous(self.original, "money with '%' or '/'", "tiền kèm '%' hoặc '/'", False)
+        return ParsedNumber(
+            value=float(amount),
+            original=self.original,
+            approximate=qualifier is not None,
+            qualifier=qualifier,
+            is_percent=is_percent,
+            part=None if part is None else float(part),
+            whole=None if whole is None else float(whole),
+            multiplier=multiplier,
+            currency=currency,
+            unit_word=unit_word,
+        )
+
+    def accept(self, token: str) -> bool:
+        if self.peek() == token:
+            self.pos += 1
+            return True
+        return False
+
+    def read_qualifier(self) -> str | None:
+        for words, reported in QUALIFIERS.items():
+            if tuple(self.folded[self.pos : self.pos + len(words)]) == words:
+                self.pos += len(words)
+                return reported
+        return None
+
+    def read_sign(self) -> bool:
+        if self.peek() in ("-", "−"):
+            self.pos += 1
+            return True
+        self.accept("+")
+        return False
+
+    def read_number(self) -> Decimal:
+        token = self.tokens[self.pos] if self.pos < len(self.tokens) else None
+        if token is None or not token[0].isdigit():
+            raise _not_a_number(self.original)
+        self.pos += 1
+        following = self.peek()
+        if following is not None and following[0].isdigit():
+            raise _ambiguous(
+                self.original, "digits separated by a space", "các chữ số bị cách nhau"
+            )
+        return _digits_to_decimal(token, self.original)
+
+    def check_fraction(self, part: Decimal, whole: Decimal) -> None:
+        if whole == 0:
+            raise _error(
+                self.original,
+                "whole_zero",
+                "the whole of 'a/b' is zero; check the number after '/'",
+                "tổng số trong 'a/b' bằng 0; kiểm tra lại số sau dấu '/'",
+            )
+        if part > whole:
+            raise _error(
+                self.original,
+                "part_above_whole",
+                "the part of 'a/b' is above the whole; check both numbers",
+                "số đạt trong 'a/b' lớn hơn tổng số; kiểm tra lại hai số",
+            )
+
+    def read_multipliers(self, amount: Decimal, scaled_not_allowed: bool) -> tuple[Decimal, int]:
+        first = MULTIPLIERS.get(self.peek() or "")
+        if first is None:
+            return amount, 1
+        if scaled_not_allowed:
+            raise _ambiguous(
+                self.original,
+                "a money word after '%' or '/'",
+                "đơn vị tiền sau '%' hoặc '/'",
+                False,
+            )
+        self.pos += 1
+        total, last = amount * first, first
+        # '1 tỷ 200 triệu': further (number, smaller money word) pairs add up.
+        while (nxt := self.peek()) is not None and nxt[0].isdigit():
+            following = MULTIPLIERS.get(self.peek(1) or "")
+            if following is None or following >= last:
+                raise _ambiguous(
+                    self.original,
+                    "a number after a money word needs a smaller money word, e.g. 1 tỷ 200 triệu",
+                    "số sau đơn vị tiền phải kèm đơn vị nhỏ hơn, ví dụ 1 tỷ 200 triệu",
+                    False,
+                )
+            total += self.read_number() * following
+            self.pos += 1
+            last = following
+        return total, first
+
+    def read_currency(self) -> str | None:
+        if self.peek() in _CURRENCY_WORDS:
+            self.pos += 1
+            self.accept(".")  # 'đ.' as an abbreviation
+            return "VND"
+        return None
+
+    def read_unit_word(self) -> str | None:
+        rest = self.tokens[self.pos :]
+        if not rest:
+            return None
+        if len(rest) > UNIT_WORD_MAX_WORDS or not all(_WORD.fullmatch(t) for t in rest):
+            raise _error(
+                self.original,
+                "unexpected_text",
+                "there is text after the number that is not a unit word; keep one value per "
+                "cell, e.g. '04 xã'",
+                "có chữ sau con số không phải đơn vị tính; mỗi ô chỉ ghi một giá trị, "
+                "ví dụ '04 xã'",
+            )
+        return " ".join(rest)

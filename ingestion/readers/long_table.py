@@ -1,0 +1,89 @@
+"""The long shape: one row per unit × period × indicator, as CSV.
+
+The reader keeps every cell as the text that was sent; parsing values is the landing step's
+job, so that a cell that cannot be read is rejected with its row and reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+REQUIRED_COLUMNS = ("unit", "period", "indicator", "value")
+
+
+class UnreadableFile(ValueError):
+    """The whole file cannot be read; `reason_en` / `reason_vi` say why, for the submitter."""
+
+    def __init__(self, reason_en: str, reason_vi: str):
+        super().__init__(reason_en)
+        self.reason_en = reason_en
+        self.reason_vi = reason_vi
+
+
+@dataclass(frozen=True)
+class LongTable:
+    """Rows of text with their 1-based row number in the file (the header is row 1)."""
+
+    rows: pa.Table  # columns: row_number, unit, period, indicator, value_text
+
+
+def decode_text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"the file is not UTF-8 text (byte {exc.start} cannot be read); "
+            "save it as CSV UTF-8 and send it again",
+            f"tệp không phải văn bản UTF-8 (byte thứ {exc.start}); "
+            "hãy lưu lại dạng CSV UTF-8 và gửi lại",
+        ) from exc
+
+
+def read_long_csv(data: bytes) -> LongTable:
+    text = decode_text(data)
+    if not text.strip():
+        raise UnreadableFile("the file is empty", "tệp trống")
+    header = next(csv.reader(io.StringIO(text)))
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            convert_options=pacsv.ConvertOptions(
+                # Every cell stays text (a period `2024` is not a number, `007` keeps its
+                # zeros); an empty cell stays an empty string.
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        )
+    except pa.ArrowInvalid as exc:
+        raise UnreadableFile(
+            f"the CSV structure is broken: {exc}", f"cấu trúc tệp CSV bị lỗi: {exc}"
+        ) from exc
+    names = [name.strip().lower() for name in table.column_names]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise UnreadableFile(
+            f"the header lacks the column(s) {', '.join(missing)}; the header must be "
+            f"{','.join(REQUIRED_COLUMNS)}",
+            f"dòng tiêu đề thiếu cột {', '.join(missing)}; tiêu đề phải là "
+            f"{','.join(REQUIRED_COLUMNS)}",
+        )
+    table = table.rename_columns(names)
+    columns = {c: table[c].cast(pa.string()) for c in REQUIRED_COLUMNS}
+    row_number = pa.array(range(2, table.num_rows + 2), type=pa.int64())
+    return LongTable(
+        rows=pa.table(
+            {
+                "row_number": row_number,
+                "unit": columns["unit"],
+                "period": columns["period"],
+                "indicator": columns["indicator"],
+                "value_text": columns["value"],
+            }
+        )
+    )

@@ -1,0 +1,1 @@
+"""Reference data: the org units (from vietnamadminunits) and the indicator catalogue."""

@@ -1,0 +1,61 @@
+"""The indicator catalogue (danh mục chỉ tiêu), read from the one reviewed file indicators.yml."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+import yaml
+
+CATALOGUE_COLUMNS = [
+    "indicator_code",
+    "name_vi",
+    "name_en",
+    "aliases",
+    "subject",
+    "programme",
+    "unit",
+    "kind",
+    "time_aggregation",
+    "hierarchy_aggregation",
+]
+SUBJECTS = ("members", "programmes", "finances", "targets")
+KINDS = ("stock", "flow", "ratio", "part_of_whole")
+
+
+class CatalogueError(ValueError):
+    """The catalogue file itself is wrong; a reviewer must fix indicators.yml."""
+
+
+@cache
+def load_catalogue() -> pd.DataFrame:
+    text = resources.files("ingestion.reference").joinpath("indicators.yml").read_text("utf-8")
+    entries = yaml.safe_load(text)["indicators"]
+    rows = []
+    for entry in entries:
+        code = entry.get("code")
+        if entry.get("subject") not in SUBJECTS or entry.get("kind") not in KINDS:
+            raise CatalogueError(
+                f"indicators.yml: indicator {code!r} has subject {entry.get('subject')!r} and "
+                f"kind {entry.get('kind')!r}; subject must be one of {SUBJECTS}, kind one of {KINDS}"
+            )
+        rows.append(
+            {
+                "indicator_code": code,
+                "name_vi": entry["name_vi"],
+                "name_en": entry["name_en"],
+                "aliases": "|".join(entry.get("aliases", [])),
+                "subject": entry["subject"],
+                "programme": entry.get("programme"),
+                "unit": entry["unit"],
+                "kind": entry["kind"],
+                "time_aggregation": entry["time_aggregation"],
+                "hierarchy_aggregation": entry["hierarchy_aggregation"],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
+    duplicated = frame.loc[frame.indicator_code.duplicated(), "indicator_code"].tolist()
+    if duplicated:
+        raise CatalogueError(f"indicators.yml: indicator codes listed twice: {duplicated}")
+    return frame
