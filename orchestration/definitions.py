@@ -1,0 +1,67 @@
+"""The one Definitions object of the code location, loaded by workspace.yaml.
+
+Built inside a function that Dagster calls when it loads the code location, so importing this
+module reads no environment variable and parses no dbt manifest.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, get_asset_key_for_model
+
+from orchestration.ingestion.assets import landed_submissions
+from orchestration.ingestion.sensors import build_inbox_sensor
+from orchestration.project import dbt_project, ensure_manifest
+from orchestration.publish.assets import build_publish_asset
+from orchestration.quality.checks import CHECKED_MODEL, build_quality_checks
+from orchestration.warehouse.assets import build_warehouse_assets
+
+NIGHTLY_JOB = "nightly_job"
+PIPELINE_TAG = {"vwu/pipeline": "nightly"}  # the run queue admits one such run at a time
+
+
+def build_definitions() -> dg.Definitions:
+    ensure_manifest()
+    warehouse = build_warehouse_assets()
+    checked = get_asset_key_for_model([warehouse], CHECKED_MODEL)
+    marts = sorted(
+        (key for key in warehouse.keys if key.path[-1].startswith("mart_")),
+        key=lambda key: key.to_user_string(),
+    )
+    publish = build_publish_asset([*marts, checked])
+    nightly = dg.define_asset_job(
+        NIGHTLY_JOB,
+        selection=dg.AssetSelection.all(),
+        # One process: the build database admits one writer, and steps run in a chain anyway.
+        executor_def=dg.in_process_executor,
+        tags=PIPELINE_TAG,
+        description="Land the inbox, build the warehouse, run the quality gate, publish the marts.",
+    )
+    nightly_schedule = dg.ScheduleDefinition(
+        name="nightly_schedule",
+        job=nightly,
+        cron_schedule="0 2 * * *",
+        execution_timezone="Asia/Ho_Chi_Minh",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )
+    return dg.Definitions(
+        assets=[landed_submissions, warehouse, publish],
+        asset_checks=build_quality_checks(checked),
+        jobs=[nightly],
+        schedules=[nightly_schedule],
+        sensors=[build_inbox_sensor(nightly)],
+        # dbt of this interpreter's environment, whether or not .venv/bin is on PATH.
+        resources={
+            "dbt": DbtCliResource(
+                project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+            )
+        },
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions()

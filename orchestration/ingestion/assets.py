@@ -1,0 +1,61 @@
+"""Landing the inbox into the build database: the first asset of the nightly run."""
+
+
+import dagster as dg
+import duckdb
+
+from ingestion.landing import land_inbox, land_reference
+from orchestration.settings import Settings
+
+# The raw tables, keyed as dagster-dbt keys the dbt sources that read them (source, table).
+LANDED_SUBMISSIONS = dg.AssetKey(["inbox", "submissions"])
+RAW_TABLES = {
+    LANDED_SUBMISSIONS: "Submissions: one row per distinct file received, with its status.",
+    dg.AssetKey(["inbox", "submission_values"]): "Accepted rows of every submission.",
+    dg.AssetKey(["inbox", "rejections"]): "Every rejected row or file, with its reason.",
+    dg.AssetKey(["reference", "ref_org_units"]): "Union units from vietnamadminunits.",
+    dg.AssetKey(["reference", "ref_org_unit_crosswalk"]): "Legacy unit to 2025 unit.",
+    dg.AssetKey(["reference", "ref_indicators"]): "The indicator catalogue.",
+}
+
+
+@dg.multi_asset(
+    name="land_inbox",
+    specs=[
+        dg.AssetSpec(key, description=description, group_name="ingestion",
+                     kinds={"python", "duckdb"})
+        for key, description in RAW_TABLES.items()
+    ],
+    description=(
+        "Every file in the inbox archived unchanged and landed into the raw schema of the "
+        "build database, with the reference data (org units, indicator catalogue)."
+    ),
+)
+def landed_submissions(context: dg.AssetExecutionContext):
+    settings = Settings.from_env()
+    settings.warehouse_db.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(settings.warehouse_db)) as con:
+        land_reference(con)
+        result = land_inbox(settings.inbox, settings.archive, con)
+    for outcome in result.files:
+        if outcome.status in ("rejected", "partially_accepted"):
+            context.log.warning(f"{outcome.file_name}: {outcome.status}: {outcome.reason}")
+    table = "\n".join(
+        f"| {f.file_name} | {f.status} | {f.rows_read} | {f.rows_accepted} | {f.rows_rejected} |"
+        for f in result.files
+    )
+    for key in RAW_TABLES:
+        if key != LANDED_SUBMISSIONS:
+            yield dg.MaterializeResult(asset_key=key)
+    yield dg.MaterializeResult(
+        asset_key=LANDED_SUBMISSIONS,
+        metadata={
+            "taken_in": result.taken_in,
+            "rejected": result.rejected,
+            "duplicates": result.duplicates,
+            "files": dg.MetadataValue.md(
+                "| file | status | rows read | accepted | rejected |\n|---|---|---|---|---|\n"
+                + table
+            ),
+        }
+    )
