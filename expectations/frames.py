@@ -19,10 +19,9 @@ def unit_period_frame(values: pd.DataFrame) -> pd.DataFrame:
     wide = subset.pivot_table(
         index=REPORT_KEYS, columns="indicator_code", values="value", aggfunc="first"
     ).reindex(columns=REPORT_INDICATORS)
-    origin = (
-        subset[subset.indicator_code == REPORT_INDICATORS[0]]
-        .set_index(REPORT_KEYS)[["submission_id", "file_name", "source_row_number"]]
-    )
+    origin = subset[subset.indicator_code == REPORT_INDICATORS[0]].set_index(REPORT_KEYS)[
+        ["submission_id", "file_name", "source_row_number"]
+    ]
     return wide.join(origin).reset_index()
 
 

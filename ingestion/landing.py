@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,7 +130,8 @@ def inbox_files(inbox: Path) -> list[Path]:
     if not inbox.exists():
         return []
     return sorted(
-        p for p in inbox.iterdir()
+        p
+        for p in inbox.iterdir()
         if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".partial")
     )
 
@@ -188,8 +188,17 @@ def _land_file(
             "insert into raw.rejections values (?, ?, null, null, null, ?, ?)",
             [submission_id, path.name, exc.reason_en, exc.reason_vi],
         )
-        _insert_submission(con, submission_id, path, archived, received_at, shape or "unknown",
-                           outcome, exc.reason_en, exc.reason_vi)
+        _insert_submission(
+            con,
+            submission_id,
+            path,
+            archived,
+            received_at,
+            shape or "unknown",
+            outcome,
+            exc.reason_en,
+            exc.reason_vi,
+        )
     except BaseException:
         con.execute("rollback")
         raise
@@ -251,7 +260,9 @@ def _land_rows(
     read = rows.num_rows
     rejected = read - accepted
     if read == 0:
-        raise UnreadableFile("the file has a header but no rows", "tệp có tiêu đề nhưng không có dòng số liệu")
+        raise UnreadableFile(
+            "the file has a header but no rows", "tệp có tiêu đề nhưng không có dòng số liệu"
+        )
     status = "accepted" if rejected == 0 else "partially_accepted" if accepted else "rejected"
     reason = None if rejected == 0 else f"{rejected} of {read} rows rejected; see raw.rejections"
     return FileOutcome(file_name, submission_id, status, read, accepted, rejected, reason)
@@ -263,8 +274,16 @@ def _insert_submission(
     con.execute(
         "insert into raw.submissions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            submission_id, path.name, str(archived), received_at, shape, outcome.status,
-            outcome.rows_read, outcome.rows_accepted, outcome.rows_rejected,
-            reason_en or outcome.reason, reason_vi,
+            submission_id,
+            path.name,
+            str(archived),
+            received_at,
+            shape,
+            outcome.status,
+            outcome.rows_read,
+            outcome.rows_accepted,
+            outcome.rows_rejected,
+            reason_en or outcome.reason,
+            reason_vi,
         ],
     )

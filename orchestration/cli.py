@@ -1,7 +1,7 @@
 """`make run`: one nightly run over the inbox, with a summary a person can read.
 
-    python -m orchestration.cli run           run the nightly job once
-    python -m orchestration.cli prepare-home  write DAGSTER_HOME's dagster.yaml (for `make ui`)
+python -m orchestration.cli run           run the nightly job once
+python -m orchestration.cli prepare-home  write DAGSTER_HOME's dagster.yaml (for `make ui`)
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ run_queue:
 
 
 def prepare_dagster_home() -> Path:
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Settings.from_env().data_dir / "dagster_home")))
+    home = Path(
+        os.environ.setdefault("DAGSTER_HOME", str(Settings.from_env().data_dir / "dagster_home"))
+    )
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
@@ -73,15 +75,21 @@ def summarise(result: dg.ExecuteInProcessResult, settings: Settings) -> str:
         f"  checks passed: {passed}, failed: {len(failed)}",
     ]
     for evaluation in failed:
-        lines.append(f"    failed: {evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
-                     f" ({evaluation.severity.value})")
+        lines.append(
+            f"    failed: {evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
+            f" ({evaluation.severity.value})"
+        )
     if published:
-        lines.append(f"  marts published: {len(published['tables'])} "
-                     f"({', '.join(sorted(published['tables']))})")
+        lines.append(
+            f"  marts published: {len(published['tables'])} "
+            f"({', '.join(sorted(published['tables']))})"
+        )
         lines.append(f"  published database: {published['path']}")
     else:
-        lines.append("  marts published: none; the published database was left as it was: "
-                     f"{settings.published_db}")
+        lines.append(
+            "  marts published: none; the published database was left as it was: "
+            f"{settings.published_db}"
+        )
     return "\n".join(lines)
 
 
@@ -97,8 +105,10 @@ def main(argv: list[str]) -> int:
     settings = Settings.from_env()
     written = fill_demo_inbox_on_first_use(settings)
     if written:
-        print(f"The inbox {settings.inbox} was empty on first use: wrote a generated demo batch "
-              f"of {written} submissions (seed {settings.demo_seed}).")
+        print(
+            f"The inbox {settings.inbox} was empty on first use: wrote a generated demo batch "
+            f"of {written} submissions (seed {settings.demo_seed})."
+        )
     with dg.DagsterInstance.get() as instance:
         result = run_nightly_once(instance)
     print(summarise(result, settings))

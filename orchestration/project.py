@@ -12,6 +12,9 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 def ensure_manifest() -> None:
-    """Parse the dbt project when no manifest is there yet (a fresh clone); `make` keeps it fresh."""
+    """Parse the dbt project when there is no manifest yet (a fresh clone).
+
+    `make` keeps the manifest fresh; this serves tests and `dagster dev` started by hand.
+    """
     if not dbt_project.manifest_path.exists():
         dbt_project.preparer.prepare(dbt_project)

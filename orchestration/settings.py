@@ -1,11 +1,11 @@
 """The one place that decides paths, read from the environment when called, never at import.
 
-    VWU_DATA_DIR       root of all data (default: <repo>/data)
-    VWU_INBOX          where submissions arrive (default: $VWU_DATA_DIR/inbox)
-    VWU_ARCHIVE        where every received file is kept unchanged ($VWU_DATA_DIR/archive)
-    VWU_WAREHOUSE_DB   the build database, opened by the pipeline only ($VWU_DATA_DIR/warehouse.duckdb)
-    VWU_PUBLISHED_DB   the analysts' database ($VWU_DATA_DIR/published/marts.duckdb)
-    VWU_DEMO_SEED      seed of the demo batch written on first use (default 2025)
+VWU_DATA_DIR       root of all data (default: <repo>/data)
+VWU_INBOX          where submissions arrive (default: $VWU_DATA_DIR/inbox)
+VWU_ARCHIVE        where every received file is kept unchanged ($VWU_DATA_DIR/archive)
+VWU_WAREHOUSE_DB   the build database, opened by the pipeline only ($VWU_DATA_DIR/warehouse.duckdb)
+VWU_PUBLISHED_DB   the analysts' database ($VWU_DATA_DIR/published/marts.duckdb)
+VWU_DEMO_SEED      seed of the demo batch written on first use (default 2025)
 """
 
 from __future__ import annotations

@@ -38,7 +38,8 @@ def load_catalogue() -> pd.DataFrame:
         if entry.get("subject") not in SUBJECTS or entry.get("kind") not in KINDS:
             raise CatalogueError(
                 f"indicators.yml: indicator {code!r} has subject {entry.get('subject')!r} and "
-                f"kind {entry.get('kind')!r}; subject must be one of {SUBJECTS}, kind one of {KINDS}"
+                f"kind {entry.get('kind')!r}; subject must be one of {SUBJECTS}, "
+                f"kind one of {KINDS}"
             )
         rows.append(
             {

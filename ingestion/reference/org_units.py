@@ -112,8 +112,10 @@ def load_org_units() -> OrgUnitReference:
                 new_province_by_key[new_key]
             )
 
-    rows = [_unit(code, None, name, short, level, parent) for code, name, short, level, parent
-            in UNION_ONLY_UNITS]
+    rows = [
+        _unit(code, None, name, short, level, parent)
+        for code, name, short, level, parent in UNION_ONLY_UNITS
+    ]
     crosswalk: list[dict] = []
     seen: set[str] = set()
 
@@ -125,32 +127,98 @@ def load_org_units() -> OrgUnitReference:
     ward_successors = _legacy_ward_successors(mapping, legacy, current)
     for r in legacy:
         p = legacy_province_code(r["provinceCode"])
-        add(_unit(p, r["provinceCode"], r["province"], r["provinceShort"], "province", "VN",
-                  None, LAST_LEGACY_DAY, province_successor[r["provinceCode"]]))
+        add(
+            _unit(
+                p,
+                r["provinceCode"],
+                r["province"],
+                r["provinceShort"],
+                "province",
+                "VN",
+                None,
+                LAST_LEGACY_DAY,
+                province_successor[r["provinceCode"]],
+            )
+        )
         d = f"D{r['districtCode']}"
-        add(_unit(d, r["districtCode"], r["district"], r["districtShort"], "district", p,
-                  None, LAST_LEGACY_DAY, province_successor[r["provinceCode"]]))
+        add(
+            _unit(
+                d,
+                r["districtCode"],
+                r["district"],
+                r["districtShort"],
+                "district",
+                p,
+                None,
+                LAST_LEGACY_DAY,
+                province_successor[r["provinceCode"]],
+            )
+        )
         if not r["wardCode"]:
             continue  # a few districts have no communes listed (island districts)
         c = legacy_commune_code(r["wardCode"])
         successors = ward_successors.get(c, [])
         default = next((s for s, is_default in successors if is_default), None)
-        add(_unit(c, r["wardCode"], r["ward"], r["wardShort"], "commune", d,
-                  None, LAST_LEGACY_DAY, default))
+        add(
+            _unit(
+                c,
+                r["wardCode"],
+                r["ward"],
+                r["wardShort"],
+                "commune",
+                d,
+                None,
+                LAST_LEGACY_DAY,
+                default,
+            )
+        )
         for new_code, is_default in successors:
-            crosswalk.append({"legacy_code": c, "new_code": new_code, "is_default": is_default,
-                              "split_count": len(successors)})
+            crosswalk.append(
+                {
+                    "legacy_code": c,
+                    "new_code": new_code,
+                    "is_default": is_default,
+                    "split_count": len(successors),
+                }
+            )
     for p_gso in sorted({r["provinceCode"] for r in legacy}):
-        crosswalk.append({"legacy_code": legacy_province_code(p_gso),
-                          "new_code": province_successor[p_gso], "is_default": True,
-                          "split_count": 1})
+        crosswalk.append(
+            {
+                "legacy_code": legacy_province_code(p_gso),
+                "new_code": province_successor[p_gso],
+                "is_default": True,
+                "split_count": 1,
+            }
+        )
 
     for r in current:
         p = new_province_code(r["provinceCode"])
-        add(_unit(p, r["provinceCode"], r["province"], r["provinceShort"], "province", "VN",
-                  MERGER_DATE, None, None))
-        add(_unit(new_commune_code(r["wardCode"]), r["wardCode"], r["ward"], r["wardShort"],
-                  "commune", p, MERGER_DATE, None, None))
+        add(
+            _unit(
+                p,
+                r["provinceCode"],
+                r["province"],
+                r["provinceShort"],
+                "province",
+                "VN",
+                MERGER_DATE,
+                None,
+                None,
+            )
+        )
+        add(
+            _unit(
+                new_commune_code(r["wardCode"]),
+                r["wardCode"],
+                r["ward"],
+                r["wardShort"],
+                "commune",
+                p,
+                MERGER_DATE,
+                None,
+                None,
+            )
+        )
 
     units = pd.DataFrame(rows, columns=ORG_UNIT_COLUMNS)
     cw = pd.DataFrame(crosswalk, columns=["legacy_code", "new_code", "is_default", "split_count"])
@@ -186,8 +254,10 @@ def _legacy_ward_successors(mapping: dict, legacy: list[dict], current: list[dic
                 continue
             code = legacy_commune_code(legacy_by_key[key])
             out[code] = [
-                (new_commune_code(new_by_key[(new_province, t["newWardKey"])]),
-                 bool(t["isDefaultNewWard"]))
+                (
+                    new_commune_code(new_by_key[(new_province, t["newWardKey"])]),
+                    bool(t["isDefaultNewWard"]),
+                )
                 for t in targets
                 if (new_province, t["newWardKey"]) in new_by_key
             ]

@@ -1,6 +1,5 @@
 """Landing the inbox into the build database: the first asset of the nightly run."""
 
-
 import dagster as dg
 import duckdb
 
@@ -22,8 +21,9 @@ RAW_TABLES = {
 @dg.multi_asset(
     name="land_inbox",
     specs=[
-        dg.AssetSpec(key, description=description, group_name="ingestion",
-                     kinds={"python", "duckdb"})
+        dg.AssetSpec(
+            key, description=description, group_name="ingestion", kinds={"python", "duckdb"}
+        )
         for key, description in RAW_TABLES.items()
     ],
     description=(
@@ -57,5 +57,5 @@ def landed_submissions(context: dg.AssetExecutionContext):
                 "| file | status | rows read | accepted | rejected |\n|---|---|---|---|---|\n"
                 + table
             ),
-        }
+        },
     )

@@ -1,6 +1,5 @@
 """Start the nightly job when files wait in the inbox."""
 
-
 import hashlib
 
 import dagster as dg

@@ -1,6 +1,5 @@
 """The publish step: its own asset, so that a failed blocking check stops it."""
 
-
 from collections.abc import Sequence
 
 import dagster as dg

@@ -54,7 +54,9 @@ def publish_marts(build_db: Path, published_db: Path, run_id: str) -> Publicatio
         ).fetchall()
         for schema, name in listed:
             # Rows in a fixed order, so two publications of the same marts are equal.
-            con.execute(f"create table main.{name} as select * from build.{schema}.{name} order by all")
+            con.execute(
+                f"create table main.{name} as select * from build.{schema}.{name} order by all"
+            )
             tables[name] = con.execute(f"select count(*) from main.{name}").fetchone()[0]
         con.execute(
             "create table main._publication as select ? as run_id, ? as published_at",

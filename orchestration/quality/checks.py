@@ -4,7 +4,6 @@ The checks read the build database (the pipeline's own), validate pandas frames 
 suites of expectations/, and report every failing row with the submissions to review.
 """
 
-
 import dagster as dg
 import duckdb
 import pandas as pd
@@ -29,8 +28,9 @@ def load_current_values(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, l
 
 def outcome_metadata(outcome: ValidationOutcome) -> dict[str, dg.MetadataValue]:
     rows = outcome.failing_rows
-    submissions = sorted(set(zip(rows.file_name.astype(str), rows.submission_id.astype(str),
-                                 strict=True)))
+    submissions = sorted(
+        set(zip(rows.file_name.astype(str), rows.submission_id.astype(str), strict=True))
+    )
     per_rule = "\n".join(
         f"| {o.rule.name} | {o.rule.severity} | {'passed' if o.success else 'FAILED'} "
         f"| {o.failing_count} |"

@@ -1,5 +1,4 @@
-"""The dbt models as Dagster assets. The body only runs `dbt build`; the SQL lives in dbt_project/."""
-
+"""The dbt models as Dagster assets; the body only runs `dbt build`, the SQL is in dbt_project/."""
 
 import os
 from collections.abc import Mapping

@@ -1,0 +1,78 @@
+"""The code location loads as `dagster dev` loads it, with the job, schedule and sensor."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.definitions import NIGHTLY_JOB, build_definitions
+from orchestration.ingestion.sensors import inbox_run_key
+from orchestration.settings import REPO_ROOT
+from orchestration.warehouse.assets import dbt_build_args
+
+
+def test_workspace_yaml_loads_job_schedule_and_sensor(data_dir):
+    from dagster._core.workspace.context import WorkspaceProcessContext
+    from dagster._core.workspace.load_target import WorkspaceFileTarget
+
+    target = WorkspaceFileTarget(paths=[str(REPO_ROOT / "workspace.yaml")])
+    with dg.instance_for_test() as instance:
+        with WorkspaceProcessContext(instance, target) as process_context:
+            workspace = process_context.create_request_context()
+            (entry,) = workspace.get_code_location_entries().values()
+            assert entry.load_error is None, entry.load_error
+            (repository,) = entry.code_location.get_repositories().values()
+            assert NIGHTLY_JOB in {j.name for j in repository.get_all_jobs()}
+            schedules = {s.name: s for s in repository.get_schedules()}
+            assert schedules["nightly_schedule"].cron_schedule == "0 2 * * *"
+            assert schedules["nightly_schedule"].execution_timezone == "Asia/Ho_Chi_Minh"
+            assert {s.name for s in repository.get_sensors()} == {"inbox_sensor"}
+
+
+def test_dagster_cli_validates_the_workspace(data_dir):
+    dagster = Path(sys.executable).parent / "dagster"
+    completed = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+
+
+def test_asset_graph_and_publish_dependencies(data_dir):
+    defs = build_definitions()
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    for expected in (
+        "inbox/submissions",
+        "marts_analytics/mart_membership_by_province",
+        "published_marts",
+    ):
+        assert any(key.endswith(expected.split("/")[-1]) for key in keys), expected
+    publish_parents = {k.path[-1] for k in graph.get(dg.AssetKey("published_marts")).parent_keys}
+    assert publish_parents == {
+        "int_values_latest_revision",
+        "mart_membership_by_province",
+        "mart_programme_outcomes",
+        "mart_finances_by_province",
+    }
+    blocking = [c for c in graph.asset_check_keys if c.name == "gx_values_contract_and_consistency"]
+    assert blocking and blocking[0].asset_key.path[-1] == "int_values_latest_revision"
+    assert dbt_build_args() == ["build"]
+
+
+def test_inbox_sensor_requests_a_run_only_for_waiting_files(data_dir):
+    defs = build_definitions()
+    sensor = defs.resolve_sensor_def("inbox_sensor")
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance)
+        assert isinstance(sensor(context), dg.SkipReason)
+        inbox = data_dir / "inbox"
+        inbox.mkdir(parents=True)
+        (inbox / "a.csv").write_text("unit,period,indicator,value\n")
+        request = sensor(dg.build_sensor_context(instance=instance))
+        assert isinstance(request, dg.RunRequest)
+        assert request.run_key == inbox_run_key([inbox / "a.csv"])
