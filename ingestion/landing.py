@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ingestion.normalise import NumberParseError, PeriodParseError, parse_period, parse_vn_number
 from ingestion.readers.long_table import UnreadableFile, read_long_csv
 from ingestion.reference.catalogue import load_catalogue
 from ingestion.reference.org_units import load_org_units
@@ -45,6 +46,15 @@ create table if not exists raw.submission_values (
     value_text varchar not null,
     primary key (submission_id, row_number)
 );
+-- Added with the Vietnamese number and period rules; kept as ALTERs so an existing build
+-- database gains them in place.
+alter table raw.submission_values add column if not exists value_approximate boolean;
+alter table raw.submission_values add column if not exists value_qualifier varchar;
+alter table raw.submission_values add column if not exists value_whole double;
+alter table raw.submission_values add column if not exists value_is_percent boolean;
+alter table raw.submission_values add column if not exists period_text varchar;
+alter table raw.submission_values add column if not exists period_kind varchar;
+alter table raw.submission_values add column if not exists period_as_of date;
 create table if not exists raw.rejections (
     submission_id varchar not null,
     file_name varchar not null,
@@ -208,47 +218,153 @@ def _land_file(
 
 # Each rule says which cell is wrong and why, in English and Vietnamese. A row breaking
 # several rules is rejected once per rule, so the submitter sees every problem at once.
+# The period and value rules read the reasons the normalisers gave (null when parsed).
 ROW_RULES = [
-    ("unit", "trim(unit) = ''", "the unit code is empty", "thiếu mã đơn vị"),
-    ("period", "trim(period) = ''", "the period is empty", "thiếu kỳ báo cáo"),
-    (
-        "period",
-        "trim(period) <> '' and not regexp_full_match(trim(period), '\\d{4}(-(0[1-9]|1[0-2]))?')",
-        "the period must be a year (2024) or a month (2024-07)",
-        "kỳ báo cáo phải là năm (2024) hoặc tháng (2024-07)",
-    ),
-    ("indicator", "trim(indicator) = ''", "the indicator code is empty", "thiếu mã chỉ tiêu"),
-    (
-        "value",
-        "try_cast(trim(value_text) as double) is null",
-        "the value is not a number (write digits only, e.g. 180833 or 4.2)",
-        "giá trị không phải là số (chỉ ghi chữ số, ví dụ 180833 hoặc 4.2)",
-    ),
+    ("unit", "trim(unit) = ''", "'the unit code is empty'", "'thiếu mã đơn vị'"),
+    ("period", "period_reason_en is not null", "period_reason_en", "period_reason_vi"),
+    ("indicator", "trim(indicator) = ''", "'the indicator code is empty'", "'thiếu mã chỉ tiêu'"),
+    ("value", "value_reason_en is not null", "value_reason_en", "value_reason_vi"),
 ]
+# Plain integers, by far the most common value, are cast in SQL; everything else (Vietnamese
+# separators, money words, qualifiers, fractions, percentages) goes through parse_vn_number
+# once per distinct text.
+PLAIN_INTEGER = "^-?[0-9]{1,15}$"
+
+
+def _parsed_values(texts: list[str]) -> pa.Table:
+    columns: dict[str, list] = {
+        k: []
+        for k in (
+            "value_text",
+            "value",
+            "approximate",
+            "qualifier",
+            "whole",
+            "is_percent",
+            "value_reason_en",
+            "value_reason_vi",
+        )
+    }
+    for text in texts:
+        try:
+            parsed = parse_vn_number(text)
+            row = (
+                parsed.value,
+                parsed.approximate,
+                parsed.qualifier,
+                parsed.whole,
+                parsed.is_percent,
+                None,
+                None,
+            )
+        except NumberParseError as exc:
+            row = (None, None, None, None, None, exc.reason_en, exc.reason_vi)
+        columns["value_text"].append(text)
+        for key, item in zip(list(columns)[1:], row, strict=True):
+            columns[key].append(item)
+    return pa.table(
+        columns,
+        schema=pa.schema(
+            [
+                ("value_text", pa.string()),
+                ("value", pa.float64()),
+                ("approximate", pa.bool_()),
+                ("qualifier", pa.string()),
+                ("whole", pa.float64()),
+                ("is_percent", pa.bool_()),
+                ("value_reason_en", pa.string()),
+                ("value_reason_vi", pa.string()),
+            ]
+        ),
+    )
+
+
+def _parsed_periods(texts: list[str]) -> pa.Table:
+    rows = []
+    for text in texts:
+        try:
+            period = parse_period(text)
+            rows.append((text, period.code, period.kind, period.as_of, None, None))
+        except PeriodParseError as exc:
+            rows.append((text, None, None, None, exc.reason_en, exc.reason_vi))
+    names = [
+        "period",
+        "period_code",
+        "period_kind",
+        "period_as_of",
+        "period_reason_en",
+        "period_reason_vi",
+    ]
+    return pa.table(
+        {name: [r[i] for r in rows] for i, name in enumerate(names)},
+        schema=pa.schema(
+            [
+                ("period", pa.string()),
+                ("period_code", pa.string()),
+                ("period_kind", pa.string()),
+                ("period_as_of", pa.date32()),
+                ("period_reason_en", pa.string()),
+                ("period_reason_vi", pa.string()),
+            ]
+        ),
+    )
+
+
+NORMALISED_ROWS = f"""
+select
+    r.row_number, trim(r.unit) as unit, r.period, trim(r.indicator) as indicator, r.value_text,
+    p.period_code, p.period_kind, p.period_as_of, p.period_reason_en, p.period_reason_vi,
+    case when regexp_full_match(trim(r.value_text), '{PLAIN_INTEGER}')
+         then cast(trim(r.value_text) as double) else v.value end as value,
+    coalesce(v.approximate, false) as approximate, v.qualifier, v.whole,
+    coalesce(v.is_percent, false) as is_percent, v.value_reason_en, v.value_reason_vi
+from _rows r
+left join _periods p on r.period = p.period
+left join _values v on r.value_text = v.value_text
+"""
 
 
 def _land_rows(
     con: duckdb.DuckDBPyConnection, file_name: str, submission_id: str, rows: pa.Table
 ) -> FileOutcome:
+    if rows.num_rows == 0:
+        raise UnreadableFile(
+            "the file has a header but no rows", "tệp có tiêu đề nhưng không có dòng số liệu"
+        )
     con.register("_rows", rows)
+    period_texts = [r[0] for r in con.execute("select distinct period from _rows").fetchall()]
+    value_texts = [
+        r[0]
+        for r in con.execute(
+            f"select distinct value_text from _rows "
+            f"where not regexp_full_match(trim(value_text), '{PLAIN_INTEGER}')"
+        ).fetchall()
+    ]
+    con.register("_periods", _parsed_periods(period_texts))
+    con.register("_values", _parsed_values(value_texts))
     try:
+        con.execute(f"create or replace temp table _normalised as {NORMALISED_ROWS}")
         for column, predicate, reason_en, reason_vi in ROW_RULES:
             cell = "value_text" if column == "value" else column
             con.execute(
                 f"""
                 insert into raw.rejections
-                select ?, ?, row_number, ?, {cell}, ?, ?
-                from _rows where {predicate}
+                select ?, ?, row_number, ?, {cell}, {reason_en}, {reason_vi}
+                from _normalised where {predicate}
                 """,
-                [submission_id, file_name, column, reason_en, reason_vi],
+                [submission_id, file_name, column],
             )
         any_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in ROW_RULES)
         con.execute(
             f"""
-            insert into raw.submission_values
-            select ?, row_number, trim(unit), trim(period), trim(indicator),
-                   cast(trim(value_text) as double), value_text
-            from _rows where not ({any_rule_broken})
+            insert into raw.submission_values (
+                submission_id, row_number, unit_code, period_code, indicator_code, value,
+                value_text, value_approximate, value_qualifier, value_whole, value_is_percent,
+                period_text, period_kind, period_as_of
+            )
+            select ?, row_number, unit, period_code, indicator, value, value_text,
+                   approximate, qualifier, whole, is_percent, period, period_kind, period_as_of
+            from _normalised where not ({any_rule_broken})
             """,
             [submission_id],
         )
@@ -256,13 +372,11 @@ def _land_rows(
             "select count(*) from raw.submission_values where submission_id = ?", [submission_id]
         ).fetchone()[0]
     finally:
-        con.unregister("_rows")
+        con.execute("drop table if exists _normalised")
+        for name in ("_rows", "_periods", "_values"):
+            con.unregister(name)
     read = rows.num_rows
     rejected = read - accepted
-    if read == 0:
-        raise UnreadableFile(
-            "the file has a header but no rows", "tệp có tiêu đề nhưng không có dòng số liệu"
-        )
     status = "accepted" if rejected == 0 else "partially_accepted" if accepted else "rejected"
     reason = None if rejected == 0 else f"{rejected} of {read} rows rejected; see raw.rejections"
     return FileOutcome(file_name, submission_id, status, read, accepted, rejected, reason)

@@ -19,6 +19,8 @@ subject_values as (
         current_values.indicator_code,
         current_values.value,
         current_values.value_text,
+        current_values.value_whole,
+        current_values.value_is_approximate,
         current_values.submission_id,
         current_values.received_at
     from current_values

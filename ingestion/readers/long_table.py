@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ingestion.normalise import decode_bytes
+
 REQUIRED_COLUMNS = ("unit", "period", "indicator", "value")
 
 
@@ -33,15 +35,20 @@ class LongTable:
 
 
 def decode_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    """Text of a file in UTF-8 (with or without BOM), UTF-16 or Windows-1258, as NFC.
+
+    Damaged Vietnamese (replacement characters, mojibake, dropped or '?' diacritics) rejects
+    the whole file: names and labels read wrongly would match the wrong unit or indicator.
+    """
+    decoded = decode_bytes(data)
+    if decoded.damaged:
         raise UnreadableFile(
-            f"the file is not UTF-8 text (byte {exc.start} cannot be read); "
-            "save it as CSV UTF-8 and send it again",
-            f"tệp không phải văn bản UTF-8 (byte thứ {exc.start}); "
-            "hãy lưu lại dạng CSV UTF-8 và gửi lại",
-        ) from exc
+            f"the Vietnamese text in the file is damaged ({decoded.damage_reason}; read as "
+            f"{decoded.encoding}); save it again as CSV UTF-8 and send it again",
+            f"chữ tiếng Việt trong tệp bị lỗi ({decoded.damage_reason}); hãy lưu lại dạng "
+            "CSV UTF-8 và gửi lại",
+        )
+    return decoded.text
 
 
 def read_long_csv(data: bytes) -> LongTable:

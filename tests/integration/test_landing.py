@@ -62,6 +62,7 @@ def test_bad_rows_rejected_with_reasons_and_counts_add_up(tmp_path, con):
         (4, "unit", ""),
         (5, "period", "2025-13"),
     ]
+    assert "month" in rejections[2][3]
     assert all(r[3] and r[4] for r in rejections)
     row = con.execute(
         "select rows_read, rows_accepted + rows_rejected from raw.submissions"
@@ -78,7 +79,7 @@ def test_bad_rows_rejected_with_reasons_and_counts_add_up(tmp_path, con):
             "lacks the column(s) unit, period, indicator, value",
         ),
         ("empty.csv", "", "empty"),
-        ("latin1.csv", None, "not UTF-8"),
+        ("damaged.csv", None, "damaged"),
         ("report.pdf", "%PDF-1.4", "not accepted"),
         ("header_only.csv", HEADER, "no rows"),
     ],
@@ -87,7 +88,9 @@ def test_unreadable_file_rejected_whole_with_reason(tmp_path, con, name, content
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     if content is None:
-        (inbox / name).write_bytes(HEADER.encode() + "P01,2024,Hà Giang,5\n".encode("cp1258"))
+        # UTF-8 read as Windows-1252 and saved again: the classic mojibake of 'Hội viên'.
+        mojibake = "Hội viên".encode().decode("cp1252", errors="replace")
+        (inbox / name).write_bytes((HEADER + f"P01,2024,{mojibake},5\n").encode())
     else:
         (inbox / name).write_text(content, encoding="utf-8")
     result = land_inbox(inbox, tmp_path / "archive", con)
@@ -99,3 +102,54 @@ def test_unreadable_file_rejected_whole_with_reason(tmp_path, con, name, content
     assert stored[0][:2] == (name, "rejected")
     assert reason in stored[0][2] and stored[0][3]
     assert any(p.name == name for p in (tmp_path / "archive").rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "approximate", "whole"),
+    [
+        ("180.833", 180833, False, None),
+        ("4,2", 4.2, False, None),
+        ("536 triệu", 536_000_000, False, None),
+        ("1.293 tỷ đồng", 1_293_000_000_000, False, None),
+        ("trên 1.800", 1800, True, None),
+        ("231/235", 231, False, 235),
+        ("04", 4, False, None),
+    ],
+)
+def test_vietnamese_values_are_normalised_and_original_kept(
+    tmp_path, con, text, value, approximate, whole
+):
+    inbox = tmp_path / "inbox"
+    write(inbox, "v.csv", HEADER + f'P2025-01,năm 2025,members_total,"{text}"\n')
+    land_inbox(inbox, tmp_path / "archive", con)
+    row = con.execute(
+        "select value, value_text, value_approximate, value_whole, period_code, period_text "
+        "from raw.submission_values"
+    ).fetchone()
+    assert row == (pytest.approx(value), text, approximate, whole, "2025", "năm 2025")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"), [("utf-8", b"\xef\xbb\xbf"), ("utf-16", b""), ("utf-8", b"")]
+)
+def test_encodings_are_read(tmp_path, con, encoding, bom):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    body = HEADER + "P2025-01,quý III/2024,members_total,12\n"
+    (inbox / "e.csv").write_bytes(bom + body.encode(encoding))
+    assert land_inbox(inbox, tmp_path / "archive", con).taken_in == 1
+    assert con.execute("select period_code from raw.submission_values").fetchone() == ("2024-Q3",)
+
+
+def test_windows_1258_file_is_read(tmp_path, con):
+    from ingestion.normalise import encode_cp1258
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    body = HEADER + 'P2025-01,tháng 7/2024,members_total,"1.234"\n'
+    (inbox / "w.csv").write_bytes(encode_cp1258(body))
+    assert land_inbox(inbox, tmp_path / "archive", con).taken_in == 1
+    assert con.execute("select period_code, value from raw.submission_values").fetchone() == (
+        "2024-07",
+        1234.0,
+    )

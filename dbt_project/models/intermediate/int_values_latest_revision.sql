@@ -36,6 +36,8 @@ select
     indicator_code,
     value,
     value_text,
+    value_whole,
+    value_is_approximate,
     submission_id,
     file_name,
     source_row_number,

@@ -11,8 +11,15 @@ renamed as (
         unit_code,
         period_code,
         indicator_code,
+        period_text,
+        period_kind,
         value_text,
-        cast(value as double) as value
+        value_qualifier,
+        cast(value as double) as value,
+        cast(value_whole as double) as value_whole,
+        cast(period_as_of as date) as period_as_of,
+        coalesce(value_approximate, false) as value_is_approximate,
+        coalesce(value_is_percent, false) as value_is_percent
     from source
 )
 
