@@ -166,9 +166,48 @@ def land_inbox(
             outcome = FileOutcome(path.name, submission_id, "duplicate")
         else:
             outcome = _land_file(con, path, data, submission_id, archived, received_at)
+        if outcome.status in ("rejected", "partially_accepted"):
+            write_submitter_report(con, archived, outcome)
         result.files.append(outcome)
         path.unlink()
     return result
+
+
+REPORT_SUFFIX = ".report.txt"
+REPORT_ROWS_LISTED = 200
+
+
+def write_submitter_report(
+    con: duckdb.DuckDBPyConnection, archived: Path, outcome: FileOutcome
+) -> Path:
+    """A short report for the unit that sent the file, beside the archived copy.
+
+    Vietnamese first: it goes back to the unit. The full list stays in raw.rejections.
+    """
+    rows = con.execute(
+        "select row_number, column_name, cell_text, reason_vi, reason_en from raw.rejections "
+        "where submission_id = ? order by row_number nulls first, column_name",
+        [outcome.submission_id],
+    ).fetchall()
+    lines = [
+        f"Tệp / file: {outcome.file_name}",
+        f"Mã bài nộp / submission: {outcome.submission_id}",
+        f"Số dòng đọc / rows read: {outcome.rows_read}; nhận / accepted: {outcome.rows_accepted};"
+        f" từ chối / rejected: {outcome.rows_rejected}",
+        "",
+    ]
+    for row_number, column, cell, reason_vi, reason_en in rows[:REPORT_ROWS_LISTED]:
+        where = "cả tệp / whole file" if row_number is None else f"dòng / row {row_number}"
+        cell_part = f", cột / column {column} = {cell!r}" if column else ""
+        lines.append(f"- {where}{cell_part}: {reason_vi} / {reason_en}")
+    if len(rows) > REPORT_ROWS_LISTED:
+        lines.append(
+            f"... và {len(rows) - REPORT_ROWS_LISTED} lỗi khác / and "
+            f"{len(rows) - REPORT_ROWS_LISTED} more"
+        )
+    report = archived.with_name(archived.name + REPORT_SUFFIX)
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return report
 
 
 def _land_file(

@@ -64,6 +64,9 @@ def test_bad_rows_rejected_with_reasons_and_counts_add_up(tmp_path, con):
     ]
     assert "month" in rejections[2][3]
     assert all(r[3] and r[4] for r in rejections)
+    (report,) = (tmp_path / "archive").rglob("mixed.csv.report.txt")
+    text = report.read_text(encoding="utf-8")
+    assert "mixed.csv" in text and "dòng / row 3" in text and "không có" in text
     row = con.execute(
         "select rows_read, rows_accepted + rows_rejected from raw.submissions"
     ).fetchone()
