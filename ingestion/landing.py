@@ -17,7 +17,8 @@ import duckdb
 import pyarrow as pa
 
 from ingestion.normalise import NumberParseError, PeriodParseError, parse_period, parse_vn_number
-from ingestion.readers.long_table import UnreadableFile, read_long_csv
+from ingestion.readers.dispatch import read_submission
+from ingestion.readers.long_table import UnreadableFile
 from ingestion.reference.catalogue import load_catalogue
 from ingestion.reference.org_units import load_org_units
 
@@ -46,15 +47,6 @@ create table if not exists raw.submission_values (
     value_text varchar not null,
     primary key (submission_id, row_number)
 );
--- Added with the Vietnamese number and period rules; kept as ALTERs so an existing build
--- database gains them in place.
-alter table raw.submission_values add column if not exists value_approximate boolean;
-alter table raw.submission_values add column if not exists value_qualifier varchar;
-alter table raw.submission_values add column if not exists value_whole double;
-alter table raw.submission_values add column if not exists value_is_percent boolean;
-alter table raw.submission_values add column if not exists period_text varchar;
-alter table raw.submission_values add column if not exists period_kind varchar;
-alter table raw.submission_values add column if not exists period_as_of date;
 create table if not exists raw.rejections (
     submission_id varchar not null,
     file_name varchar not null,
@@ -64,9 +56,22 @@ create table if not exists raw.rejections (
     reason_en varchar not null,
     reason_vi varchar not null
 );
+-- Added with the Vietnamese number and period rules; kept as ALTERs so an existing build
+-- database gains them in place.
+alter table raw.submission_values add column if not exists value_approximate boolean;
+alter table raw.submission_values add column if not exists value_qualifier varchar;
+alter table raw.submission_values add column if not exists value_whole double;
+alter table raw.submission_values add column if not exists value_is_percent boolean;
+alter table raw.submission_values add column if not exists period_text varchar;
+alter table raw.submission_values add column if not exists period_kind varchar;
+alter table raw.submission_values add column if not exists period_as_of date;
+alter table raw.submission_values add column if not exists source_location varchar;
+alter table raw.submission_values add column if not exists unit_of_measure varchar;
+alter table raw.submission_values add column if not exists programme varchar;
+alter table raw.submission_values add column if not exists disaggregation varchar;
+alter table raw.submission_values add column if not exists note varchar;
+alter table raw.rejections add column if not exists source_location varchar;
 """
-
-SUPPORTED_SUFFIXES = {".csv": "long_csv"}
 
 
 @dataclass
@@ -151,26 +156,148 @@ def land_inbox(
     archive_dir: Path,
     con: duckdb.DuckDBPyConnection,
     received_at: dt.datetime | None = None,
+    batch_size: int = 2_000,
 ) -> LandingResult:
+    """Land every file waiting in the inbox, a batch of files per transaction.
+
+    Working a batch at a time keeps the per-file cost to reading, hashing and archiving:
+    the rules run once over all the batch's rows in SQL.
+    """
     ensure_raw_schema(con)
     received_at = received_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     result = LandingResult()
-    for path in inbox_files(inbox):
+    paths = inbox_files(inbox)
+    for start in range(0, len(paths), batch_size):
+        batch = paths[start : start + batch_size]
+        result.files.extend(_land_batch(con, batch, archive_dir, received_at))
+    return result
+
+
+@dataclass
+class _ReceivedFile:
+    path: Path
+    submission_id: str
+    archived: Path
+    shape: str
+    rows: pa.Table | None = None
+    error: UnreadableFile | None = None
+
+
+def _read_file(path: Path, data: bytes, submission_id: str, archived: Path) -> _ReceivedFile:
+    received = _ReceivedFile(path, submission_id, archived, "unknown")
+    try:
+        received.shape, rows = read_submission(path, data)
+        if rows.num_rows == 0:
+            raise UnreadableFile(
+                "the file has a header but no rows", "tệp có tiêu đề nhưng không có dòng số liệu"
+            )
+        n = rows.num_rows
+        received.rows = rows.append_column(
+            "submission_id", pa.array([submission_id] * n, pa.string())
+        ).append_column("file_name", pa.array([path.name] * n, pa.string()))
+    except UnreadableFile as exc:
+        received.error = exc
+    return received
+
+
+def _land_batch(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[Path],
+    archive_dir: Path,
+    received_at: dt.datetime,
+) -> list[FileOutcome]:
+    arrived = []
+    for path in paths:
         data = path.read_bytes()
         submission_id = content_hash(data)
-        archived = archive_file(path, data, submission_id, archive_dir)
-        known = con.execute(
-            "select 1 from raw.submissions where submission_id = ?", [submission_id]
-        ).fetchone()
-        if known:
-            outcome = FileOutcome(path.name, submission_id, "duplicate")
-        else:
-            outcome = _land_file(con, path, data, submission_id, archived, received_at)
+        arrived.append(
+            (path, data, submission_id, archive_file(path, data, submission_id, archive_dir))
+        )
+    known = {
+        row[0]
+        for row in con.execute(
+            "select submission_id from raw.submissions where submission_id in (select unnest(?))",
+            [[a[2] for a in arrived]],
+        ).fetchall()
+    }
+    outcomes: dict[Path, FileOutcome] = {}
+    new_files: list[_ReceivedFile] = []
+    for path, data, submission_id, archived in arrived:
+        if submission_id in known:
+            outcomes[path] = FileOutcome(path.name, submission_id, "duplicate")
+            continue
+        known.add(submission_id)  # the same bytes twice in one batch are one submission
+        new_files.append(_read_file(path, data, submission_id, archived))
+
+    con.execute("begin transaction")
+    try:
+        readable = [f for f in new_files if f.error is None]
+        counts = _land_rows(con, pa.concat_tables([f.rows for f in readable])) if readable else {}
+        for received in new_files:
+            outcome = _outcome(received, counts)
+            outcomes[received.path] = outcome
+            if received.error is not None:
+                con.execute(
+                    "insert into raw.rejections (submission_id, file_name, reason_en, reason_vi) "
+                    "values (?, ?, ?, ?)",
+                    [
+                        outcome.submission_id,
+                        outcome.file_name,
+                        received.error.reason_en,
+                        received.error.reason_vi,
+                    ],
+                )
+        _insert_submissions(con, new_files, outcomes, received_at)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+    for path, *_ in arrived:
+        outcome = outcomes[path]
         if outcome.status in ("rejected", "partially_accepted"):
-            write_submitter_report(con, archived, outcome)
-        result.files.append(outcome)
+            received = next(f for f in new_files if f.path == path)
+            write_submitter_report(con, received.archived, outcome)
         path.unlink()
-    return result
+    return [outcomes[path] for path, *_ in arrived]
+
+
+def _outcome(received: _ReceivedFile, counts: dict[str, tuple[int, int]]) -> FileOutcome:
+    name, submission_id = received.path.name, received.submission_id
+    if received.error is not None:
+        return FileOutcome(name, submission_id, "rejected", reason=received.error.reason_en)
+    read, accepted = counts[submission_id]
+    rejected = read - accepted
+    status = "accepted" if rejected == 0 else "partially_accepted" if accepted else "rejected"
+    reason = None if rejected == 0 else f"{rejected} of {read} rows rejected; see raw.rejections"
+    return FileOutcome(name, submission_id, status, read, accepted, rejected, reason)
+
+
+def _insert_submissions(con, files: list[_ReceivedFile], outcomes, received_at) -> None:
+    rows = []
+    for f in files:
+        o = outcomes[f.path]
+        reason_vi = f.error.reason_vi if f.error else None
+        if o.status == "partially_accepted" or (o.status == "rejected" and not f.error):
+            reason_vi = f"{o.rows_rejected} trên {o.rows_read} dòng bị từ chối"
+        rows.append(
+            (
+                f.submission_id,
+                o.file_name,
+                str(f.archived),
+                received_at,
+                f.shape,
+                o.status,
+                o.rows_read,
+                o.rows_accepted,
+                o.rows_rejected,
+                o.reason,
+                reason_vi,
+            )
+        )
+    if rows:
+        con.executemany(
+            "insert into raw.submissions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
 
 
 REPORT_SUFFIX = ".report.txt"
@@ -208,51 +335,6 @@ def write_submitter_report(
     report = archived.with_name(archived.name + REPORT_SUFFIX)
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return report
-
-
-def _land_file(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    data: bytes,
-    submission_id: str,
-    archived: Path,
-    received_at: dt.datetime,
-) -> FileOutcome:
-    shape = SUPPORTED_SUFFIXES.get(path.suffix.lower())
-    con.execute("begin transaction")
-    try:
-        if shape is None:
-            raise UnreadableFile(
-                f"files ending in {path.suffix or '(no extension)'} are not accepted; "
-                f"send {', '.join(SUPPORTED_SUFFIXES)}",
-                f"không nhận tệp có đuôi {path.suffix or '(không có đuôi)'}; "
-                f"hãy gửi {', '.join(SUPPORTED_SUFFIXES)}",
-            )
-        rows = read_long_csv(data).rows
-        outcome = _land_rows(con, path.name, submission_id, rows)
-        _insert_submission(con, submission_id, path, archived, received_at, shape, outcome)
-    except UnreadableFile as exc:
-        outcome = FileOutcome(path.name, submission_id, "rejected", reason=exc.reason_en)
-        con.execute(
-            "insert into raw.rejections values (?, ?, null, null, null, ?, ?)",
-            [submission_id, path.name, exc.reason_en, exc.reason_vi],
-        )
-        _insert_submission(
-            con,
-            submission_id,
-            path,
-            archived,
-            received_at,
-            shape or "unknown",
-            outcome,
-            exc.reason_en,
-            exc.reason_vi,
-        )
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
-    return outcome
 
 
 # Each rule says which cell is wrong and why, in English and Vietnamese. A row breaking
@@ -351,7 +433,12 @@ def _parsed_periods(texts: list[str]) -> pa.Table:
 
 NORMALISED_ROWS = f"""
 select
-    r.row_number, trim(r.unit) as unit, r.period, trim(r.indicator) as indicator, r.value_text,
+    r.submission_id, r.file_name, r.row_number, r.source_location,
+    trim(r.unit) as unit, r.period, trim(r.indicator) as indicator, r.value_text,
+    nullif(trim(r.unit_of_measure), '') as unit_of_measure,
+    nullif(trim(r.programme), '') as programme,
+    nullif(trim(r.disaggregation), '') as disaggregation,
+    nullif(trim(r.note), '') as note,
     p.period_code, p.period_kind, p.period_as_of, p.period_reason_en, p.period_reason_vi,
     case when regexp_full_match(trim(r.value_text), '{PLAIN_INTEGER}')
          then cast(trim(r.value_text) as double) else v.value end as value,
@@ -363,13 +450,8 @@ left join _values v on r.value_text = v.value_text
 """
 
 
-def _land_rows(
-    con: duckdb.DuckDBPyConnection, file_name: str, submission_id: str, rows: pa.Table
-) -> FileOutcome:
-    if rows.num_rows == 0:
-        raise UnreadableFile(
-            "the file has a header but no rows", "tệp có tiêu đề nhưng không có dòng số liệu"
-        )
+def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tuple[int, int]]:
+    """Land the rows of a batch of files; returns submission_id → (rows read, rows accepted)."""
     con.register("_rows", rows)
     period_texts = [r[0] for r in con.execute("select distinct period from _rows").fetchall()]
     value_texts = [
@@ -381,62 +463,45 @@ def _land_rows(
     ]
     con.register("_periods", _parsed_periods(period_texts))
     con.register("_values", _parsed_values(value_texts))
+    any_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in ROW_RULES)
     try:
         con.execute(f"create or replace temp table _normalised as {NORMALISED_ROWS}")
         for column, predicate, reason_en, reason_vi in ROW_RULES:
             cell = "value_text" if column == "value" else column
             con.execute(
                 f"""
-                insert into raw.rejections
-                select ?, ?, row_number, ?, {cell}, {reason_en}, {reason_vi}
+                insert into raw.rejections (
+                    submission_id, file_name, row_number, column_name, cell_text,
+                    reason_en, reason_vi, source_location
+                )
+                select submission_id, file_name, row_number, ?, {cell}, {reason_en}, {reason_vi},
+                       source_location
                 from _normalised where {predicate}
                 """,
-                [submission_id, file_name, column],
+                [column],
             )
-        any_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in ROW_RULES)
         con.execute(
             f"""
             insert into raw.submission_values (
                 submission_id, row_number, unit_code, period_code, indicator_code, value,
                 value_text, value_approximate, value_qualifier, value_whole, value_is_percent,
-                period_text, period_kind, period_as_of
+                period_text, period_kind, period_as_of, source_location, unit_of_measure,
+                programme, disaggregation, note
             )
-            select ?, row_number, unit, period_code, indicator, value, value_text,
-                   approximate, qualifier, whole, is_percent, period, period_kind, period_as_of
+            select submission_id, row_number, unit, period_code, indicator, value, value_text,
+                   approximate, qualifier, whole, is_percent, period, period_kind, period_as_of,
+                   source_location, unit_of_measure, programme, disaggregation, note
             from _normalised where not ({any_rule_broken})
-            """,
-            [submission_id],
+            """
         )
-        accepted = con.execute(
-            "select count(*) from raw.submission_values where submission_id = ?", [submission_id]
-        ).fetchone()[0]
+        counts = con.execute(
+            f"""
+            select submission_id, count(*), count(*) filter (where not ({any_rule_broken}))
+            from _normalised group by submission_id
+            """
+        ).fetchall()
     finally:
         con.execute("drop table if exists _normalised")
         for name in ("_rows", "_periods", "_values"):
             con.unregister(name)
-    read = rows.num_rows
-    rejected = read - accepted
-    status = "accepted" if rejected == 0 else "partially_accepted" if accepted else "rejected"
-    reason = None if rejected == 0 else f"{rejected} of {read} rows rejected; see raw.rejections"
-    return FileOutcome(file_name, submission_id, status, read, accepted, rejected, reason)
-
-
-def _insert_submission(
-    con, submission_id, path, archived, received_at, shape, outcome, reason_en=None, reason_vi=None
-) -> None:
-    con.execute(
-        "insert into raw.submissions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            submission_id,
-            path.name,
-            str(archived),
-            received_at,
-            shape,
-            outcome.status,
-            outcome.rows_read,
-            outcome.rows_accepted,
-            outcome.rows_rejected,
-            reason_en or outcome.reason,
-            reason_vi,
-        ],
-    )
+    return {sid: (read, accepted) for sid, read, accepted in counts}

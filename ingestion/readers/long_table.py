@@ -71,26 +71,12 @@ def read_long_csv(data: bytes) -> LongTable:
         raise UnreadableFile(
             f"the CSV structure is broken: {exc}", f"cấu trúc tệp CSV bị lỗi: {exc}"
         ) from exc
-    names = [name.strip().lower() for name in table.column_names]
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        raise UnreadableFile(
-            f"the header lacks the column(s) {', '.join(missing)}; the header must be "
-            f"{','.join(REQUIRED_COLUMNS)}",
-            f"dòng tiêu đề thiếu cột {', '.join(missing)}; tiêu đề phải là "
-            f"{','.join(REQUIRED_COLUMNS)}",
-        )
-    table = table.rename_columns(names)
-    columns = {c: table[c].cast(pa.string()) for c in REQUIRED_COLUMNS}
-    row_number = pa.array(range(2, table.num_rows + 2), type=pa.int64())
-    return LongTable(
-        rows=pa.table(
-            {
-                "row_number": row_number,
-                "unit": columns["unit"],
-                "period": columns["period"],
-                "indicator": columns["indicator"],
-                "value_text": columns["value"],
-            }
-        )
-    )
+    # headers.py builds on this module's errors, so it is imported here, not at the top.
+    from ingestion.readers.headers import map_header
+    from ingestion.readers.xlsx_long import LONG_COLUMNS, long_table
+
+    mapping = map_header(table.column_names)
+    columns = {canonical: table.column(index).to_pylist() for index, canonical in mapping.items()}
+    columns["value_text"] = columns.pop("value")
+    assert set(columns) <= set(LONG_COLUMNS)
+    return long_table(list(range(2, table.num_rows + 2)), columns)

@@ -79,7 +79,7 @@ def test_bad_rows_rejected_with_reasons_and_counts_add_up(tmp_path, con):
         (
             "wrong_header.csv",
             "don_vi,ky,chi_tieu\nP01,2024,x\n",
-            "lacks the column(s) unit, period, indicator, value",
+            "lacks the column(s) value",
         ),
         ("empty.csv", "", "empty"),
         ("damaged.csv", None, "damaged"),
@@ -156,3 +156,74 @@ def test_windows_1258_file_is_read(tmp_path, con):
         "2024-07",
         1234.0,
     )
+
+
+def test_each_shape_lands_through_the_inbox(tmp_path, con):
+    import json
+
+    import openpyxl
+
+    from ingestion.readers.form_workbook import write_form
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Giá trị", "Chỉ tiêu", "Kỳ báo cáo", "Đơn vị", "Ghi chú"])
+    sheet.append([812345, "members_total", "2025", "P2025-01", "ước tính"])
+    book.save(inbox / "long.xlsx")
+    (inbox / "form.json").write_text(
+        json.dumps(
+            {
+                "unit": "P2025-04",
+                "period": "6 tháng đầu năm 2025",
+                "values": [{"indicator": "women_18_plus", "value": "1.203.400"}],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    form = inbox / "form.xlsx"
+    write_form(
+        form,
+        "P2025-08",
+        "Tỉnh X",
+        "2025",
+        [
+            {
+                "code": "members_total",
+                "name_vi": "Tổng số hội viên",
+                "subject": "members",
+                "unit": "person",
+            },
+            {
+                "code": "fin_trust_loan_balance",
+                "name_vi": "Dư nợ ủy thác",
+                "subject": "finances",
+                "unit": "vnd",
+            },
+        ],
+    )
+    filled = openpyxl.load_workbook(form)
+    filled["Hội viên"]["D6"] = 5000
+    filled["Tài chính"]["D6"] = "1.293 tỷ"
+    filled.save(form)
+
+    result = land_inbox(inbox, tmp_path / "archive", con)
+    assert result.taken_in == 3, [(f.file_name, f.reason) for f in result.files]
+    shapes = dict(con.execute("select file_name, shape from raw.submissions").fetchall())
+    assert shapes == {
+        "long.xlsx": "long_xlsx",
+        "form.json": "json_form",
+        "form.xlsx": "reporting_form",
+    }
+    values = con.execute(
+        "select unit_code, period_code, indicator_code, value, note, source_location "
+        "from raw.submission_values order by unit_code, indicator_code"
+    ).fetchall()
+    assert values == [
+        ("P2025-01", "2025", "members_total", 812345.0, "ước tính", None),
+        ("P2025-04", "2025-H1", "women_18_plus", 1203400.0, None, None),
+        ("P2025-08", "2025", "fin_trust_loan_balance", 1.293e12, None, "Tài chính!6"),
+        ("P2025-08", "2025", "members_total", 5000.0, None, "Hội viên!6"),
+    ]

@@ -1,0 +1,61 @@
+"""Which reader a file needs, by its ending and, for workbooks, by its sheets."""
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from ingestion.normalise import fold
+from ingestion.readers.form_workbook import SHEET_TITLES, read_form
+from ingestion.readers.json_form import read_json_submission
+from ingestion.readers.long_table import UnreadableFile, read_long_csv
+from ingestion.readers.xlsx_long import LONG_COLUMNS, open_workbook, read_long_xlsx
+
+ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".json")
+# The columns every reader's rows are given in, whatever the shape.
+ROW_COLUMNS = ["row_number", "source_location", *LONG_COLUMNS]
+_FORM_SHEETS = {fold(title) for title in SHEET_TITLES.values()}
+
+
+def read_submission(path: Path, data: bytes) -> tuple[str, pa.Table]:
+    """(shape, rows) of one file; raises UnreadableFile with the reason for the submitter."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        shape, table = "long_csv", read_long_csv(data).rows
+    elif suffix == ".json":
+        shape, table = "json_form", read_json_submission(data).rows
+    elif suffix == ".xlsx":
+        sheets = {fold(name) for name in open_workbook(data).sheet_names}
+        if sheets & _FORM_SHEETS:
+            shape, table = "reporting_form", read_form(data).rows
+        else:
+            shape, table = "long_xlsx", read_long_xlsx(data).rows
+    else:
+        raise UnreadableFile(
+            f"files ending in {suffix or '(no extension)'} are not accepted; "
+            f"send {', '.join(ACCEPTED_SUFFIXES)}",
+            f"không nhận tệp có đuôi {suffix or '(không có đuôi)'}; "
+            f"hãy gửi {', '.join(ACCEPTED_SUFFIXES)}",
+        )
+    return shape, _uniform(shape, table)
+
+
+def _uniform(shape: str, table: pa.Table) -> pa.Table:
+    """ROW_COLUMNS in order. A form's rows live on several sheets, so its row numbers are
+    renumbered in reading order and the sheet and Excel row kept as the location."""
+    n = table.num_rows
+    if shape == "reporting_form":
+        sheets = table.column("sheet").to_pylist()
+        rows = table.column("row_number").to_pylist()
+        location = [f"{sheet}!{row}" for sheet, row in zip(sheets, rows, strict=True)]
+        table = table.set_column(
+            table.column_names.index("row_number"),
+            "row_number",
+            pa.array(range(1, n + 1), pa.int64()),
+        )
+    else:
+        location = [None] * n
+    table = table.append_column("source_location", pa.array(location, pa.string()))
+    for name in LONG_COLUMNS:
+        if name not in table.column_names:
+            table = table.append_column(name, pa.array([""] * n, pa.string()))
+    return table.select(ROW_COLUMNS)

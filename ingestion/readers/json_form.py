@@ -1,0 +1,107 @@
+"""Web-form submissions: one JSON document per unit × period, validated by a JSON Schema.
+
+Numbers are parsed as Decimal, never float, so '0.1' stays '0.1' and '1.50' stays '1.50':
+the landing step gets the value as it was sent, as from the CSV reader.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from ingestion.normalise.text import to_nfc
+from ingestion.readers.long_table import LongTable, UnreadableFile, decode_text
+from ingestion.readers.xlsx_long import long_table
+
+__all__ = ["load_schema", "read_json_submission"]
+
+_SCHEMA_PACKAGE = "ingestion.reference"
+_SCHEMA_FILE = "submission.schema.json"
+
+# Reasons in Vietnamese by the schema keyword that failed; the English one is jsonschema's.
+_REASONS_VI = {
+    "required": "thiếu trường bắt buộc",
+    "type": "sai kiểu dữ liệu",
+    "minItems": "danh sách không được trống",
+    "minLength": "không được để trống",
+    "additionalProperties": "có trường không được phép",
+}
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    text = resources.files(_SCHEMA_PACKAGE).joinpath(_SCHEMA_FILE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def _json_path(error: ValidationError) -> str:
+    parts = list(error.absolute_path)
+    if error.validator == "required":
+        # jsonschema reports a missing field at its parent; the submitter looks for the field.
+        missing = next((p for p in error.validator_value if p not in error.instance), None)
+        if missing is not None:
+            parts.append(missing)
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON; Python's parser accepts them unless told otherwise.
+    raise ValueError(f"{name} is not a valid JSON number")
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        # 'f' keeps '1.50' as typed and writes '1E+3' as '1000'.
+        return format(value, "f")
+    if isinstance(value, int):
+        return str(value)
+    return to_nfc(str(value))
+
+
+def read_json_submission(data: bytes) -> LongTable:
+    """Columns: row_number (index in `values` + 1), the long columns, form, submitted_by."""
+    text = decode_text(data)
+    try:
+        document = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except ValueError as exc:
+        raise UnreadableFile(
+            f"the file is not valid JSON: {exc}", f"tệp không phải JSON hợp lệ: {exc}"
+        ) from exc
+    validator = Draft202012Validator(load_schema())
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
+    if errors:
+        listed_en = "; ".join(f"{_json_path(e)}: {e.message}" for e in errors)
+        listed_vi = "; ".join(
+            f"{_json_path(e)}: {_REASONS_VI.get(str(e.validator), 'không hợp lệ')} ({e.message})"
+            for e in errors
+        )
+        raise UnreadableFile(
+            f"the submission does not match the form: {listed_en}",
+            f"bài nộp không đúng mẫu: {listed_vi}",
+        )
+    values: list[dict[str, Any]] = document["values"]
+    n = len(values)
+    columns: dict[str, list[str]] = {
+        "unit": [to_nfc(document["unit"])] * n,
+        "period": [to_nfc(document["period"])] * n,
+        "indicator": [to_nfc(v["indicator"]) for v in values],
+        "value_text": [_number_text(v["value"]) for v in values],
+        **{
+            name: [to_nfc(v.get(name, "")) for v in values]
+            for name in ("unit_of_measure", "disaggregation", "note")
+        },
+        "form": [to_nfc(document.get("form", ""))] * n,
+        "submitted_by": [to_nfc(document.get("submitted_by", ""))] * n,
+    }
+    return long_table(list(range(1, n + 1)), columns)

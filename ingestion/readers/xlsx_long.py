@@ -1,0 +1,112 @@
+"""The long shape as an Excel workbook: the first sheet, a header in row 1, one row per value.
+
+Like the CSV reader, every cell becomes text; Excel has already turned typed numbers into
+floats, so they are written back in their shortest form ('12', not '12.0'; '0.35', not
+'0.35000000000000003') to give the landing step what the submitter typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
+
+from ingestion.normalise.text import to_nfc
+from ingestion.readers.headers import OPTIONAL_COLUMNS, map_header
+from ingestion.readers.long_table import LongTable, UnreadableFile
+
+__all__ = ["LONG_COLUMNS", "cell_text", "long_table", "open_workbook", "read_long_xlsx"]
+
+# Columns of the table every reader returns, after row_number.
+LONG_COLUMNS = ("unit", "period", "indicator", "value_text", *OPTIONAL_COLUMNS)
+
+
+def cell_text(value: Any) -> str:
+    """Text of a cell as the submitter typed it; an empty cell is ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        # Checked before numbers: bool is an int subclass and would print as '1'.
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # Excel keeps 15 significant digits of what was typed; a float noise digit beyond
+        # them (0.30000000000000004) is an artefact of the writer, not the submitter's value.
+        # Decimal then writes it positionally: '12' not '12.0', '0.00001' not '1e-05'.
+        return format(Decimal(format(value, ".15g")), "f")
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return to_nfc(str(value))
+
+
+def open_workbook(data: bytes) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except (CalamineError, ValueError, OSError) as exc:
+        raise UnreadableFile(
+            f"the file is not a readable Excel workbook ({exc}); save it again as .xlsx",
+            f"tệp không phải là sổ tính Excel đọc được ({exc}); hãy lưu lại dạng .xlsx",
+        ) from exc
+
+
+def sheet_rows(sheet: CalamineSheet) -> list[list[str]]:
+    """All rows of a sheet from A1 as text, so list index + 1 is the Excel row number."""
+    try:
+        # skip_empty_area=False: by default calamine drops leading blank rows and columns,
+        # which would shift every row number the submitter is told about.
+        raw = sheet.to_python(skip_empty_area=False)
+    except (CalamineError, ValueError) as exc:
+        raise UnreadableFile(
+            f"the sheet {sheet.name!r} cannot be read ({exc})",
+            f"không đọc được trang tính {sheet.name!r} ({exc})",
+        ) from exc
+    return [[cell_text(v) for v in row] for row in raw]
+
+
+def long_table(row_numbers: list[int], columns: dict[str, list[str]]) -> LongTable:
+    """A LongTable with row_number and LONG_COLUMNS (plus any extra columns given)."""
+    n = len(row_numbers)
+    arrays: dict[str, pa.Array] = {"row_number": pa.array(row_numbers, type=pa.int64())}
+    for name in LONG_COLUMNS:
+        arrays[name] = pa.array(columns.get(name, [""] * n), type=pa.string())
+    for name, values in columns.items():
+        if name not in arrays:
+            arrays[name] = pa.array(values, type=pa.string())
+    return LongTable(rows=pa.table(arrays))
+
+
+def read_long_xlsx(data: bytes) -> LongTable:
+    """Read the first sheet: header in row 1, then one row per unit × period × indicator."""
+    workbook = open_workbook(data)
+    if not workbook.sheet_names:
+        raise UnreadableFile("the workbook has no sheet", "sổ tính không có trang tính nào")
+    rows = sheet_rows(workbook.get_sheet_by_index(0))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise UnreadableFile(
+            "the first sheet has no header in row 1",
+            "trang tính đầu tiên không có dòng tiêu đề ở dòng 1",
+        )
+    mapping = map_header(rows[0])
+    row_numbers: list[int] = []
+    columns: dict[str, list[str]] = {name: [] for name in LONG_COLUMNS}
+    for excel_row, row in enumerate(rows[1:], start=2):
+        # Only a wholly blank row is dropped; a row with any content, even in a column we do
+        # not read, is kept so the landing step can reject it with its row number.
+        if not any(cell.strip() for cell in row):
+            continue
+        row_numbers.append(excel_row)
+        for name in LONG_COLUMNS:
+            columns[name].append("")
+        for index, canonical in mapping.items():
+            name = "value_text" if canonical == "value" else canonical
+            columns[name][-1] = row[index] if index < len(row) else ""
+    return long_table(row_numbers, columns)
