@@ -45,5 +45,10 @@ ui: bootstrap
 bench: bootstrap
 	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
+# The reporting form for one unit and period: make form UNIT=P2025-01 PERIOD="năm 2025"
+form: bootstrap
+	@test -n "$(UNIT)" -a -n "$(PERIOD)" || { echo 'usage: make form UNIT=P2025-01 PERIOD=2025 [OUT=file.xlsx]'; exit 2; }
+	$(BIN)/python -m ingestion.forms "$(UNIT)" "$(PERIOD)" $(OUT)
+
 clean:
 	rm -rf $(DBT_DIR)/target $(DBT_DIR)/logs .pytest_cache
