@@ -43,7 +43,7 @@ ui: bootstrap
 	$(BIN)/dagster dev -w workspace.yaml
 
 bench: bootstrap
-	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # The reporting form for one unit and period: make form UNIT=P2025-01 PERIOD="năm 2025"
 form: bootstrap

@@ -272,6 +272,21 @@ def _outcome(received: _ReceivedFile, counts: dict[str, tuple[int, int]]) -> Fil
     return FileOutcome(name, submission_id, status, read, accepted, rejected, reason)
 
 
+SUBMISSION_FIELDS = [
+    ("submission_id", pa.string()),
+    ("file_name", pa.string()),
+    ("archived_path", pa.string()),
+    ("received_at", pa.timestamp("us")),
+    ("shape", pa.string()),
+    ("status", pa.string()),
+    ("rows_read", pa.int32()),
+    ("rows_accepted", pa.int32()),
+    ("rows_rejected", pa.int32()),
+    ("rejection_reason_en", pa.string()),
+    ("rejection_reason_vi", pa.string()),
+]
+
+
 def _insert_submissions(con, files: list[_ReceivedFile], outcomes, received_at) -> None:
     rows = []
     for f in files:
@@ -294,10 +309,21 @@ def _insert_submissions(con, files: list[_ReceivedFile], outcomes, received_at) 
                 reason_vi,
             )
         )
-    if rows:
-        con.executemany(
-            "insert into raw.submissions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+    if not rows:
+        return
+    # One columnar insert: row-by-row executemany costs a third of a national batch's landing.
+    table = pa.table(
+        {name: [r[i] for r in rows] for i, (name, _) in enumerate(SUBMISSION_FIELDS)},
+        schema=pa.schema(SUBMISSION_FIELDS),
+    )
+    con.register("_submissions", table)
+    try:
+        con.execute(
+            f"insert into raw.submissions ({', '.join(n for n, _ in SUBMISSION_FIELDS)}) "
+            "select * from _submissions"
         )
+    finally:
+        con.unregister("_submissions")
 
 
 REPORT_SUFFIX = ".report.txt"

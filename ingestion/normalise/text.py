@@ -231,6 +231,10 @@ def _sniff_utf16_without_bom(data: bytes) -> str | None:
 
 
 def _damage_reasons(text: str) -> list[str]:
+    if text.isascii():
+        # Nothing non-ASCII to be mis-decoded; only lost letters and control bytes remain.
+        checks = [_control_characters, _question_marks_in_words, _dropped_diacritics]
+        return [reason for check in checks if (reason := check(text)) is not None]
     checks = [_replacement_characters, _control_characters, _mojibake]
     reasons = [reason for check in checks if (reason := check(text)) is not None]
     later = [_question_marks_in_words, _dropped_diacritics]
@@ -247,13 +251,14 @@ def _replacement_characters(text: str) -> str | None:
     return None
 
 
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+# Unicode category Cc is exactly U+0000–U+001F and U+007F–U+009F; a regex scans it fast.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def _control_characters(text: str) -> str | None:
-    count = sum(
-        1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS
-    )
+    count = len(_CONTROL.findall(text))
     if count:
         return f"{count} control character(s) such as NUL: a binary or corrupted file"
     return None
@@ -391,8 +396,11 @@ _BARE_VIETNAMESE_WORDS = frozenset(
 _ASCII_WORD = re.compile(r"[A-Za-z]+")
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _dropped_diacritics(text: str) -> str | None:
-    letters = sum(1 for ch in text if ch.isalpha())
+    letters = len(_LETTER.findall(text))
     if letters < DROPPED_DIACRITICS_MIN_LETTERS:
         return None
     if any(ch in _VIETNAMESE_LETTERS for ch in text):

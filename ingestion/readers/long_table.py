@@ -73,10 +73,19 @@ def read_long_csv(data: bytes) -> LongTable:
         ) from exc
     # headers.py builds on this module's errors, so it is imported here, not at the top.
     from ingestion.readers.headers import map_header
-    from ingestion.readers.xlsx_long import LONG_COLUMNS, long_table
+    from ingestion.readers.xlsx_long import LONG_COLUMNS
 
     mapping = map_header(table.column_names)
-    columns = {canonical: table.column(index).to_pylist() for index, canonical in mapping.items()}
-    columns["value_text"] = columns.pop("value")
-    assert set(columns) <= set(LONG_COLUMNS)
-    return long_table(list(range(2, table.num_rows + 2)), columns)
+    n = table.num_rows
+    # Columns stay Arrow arrays: converting to Python lists costs more than the CSV parse.
+    arrays = {canonical: table.column(index) for index, canonical in mapping.items()}
+    arrays["value_text"] = arrays.pop("value")
+    empty = pa.array([""] * n, pa.string())
+    return LongTable(
+        rows=pa.table(
+            {
+                "row_number": pa.array(range(2, n + 2), pa.int64()),
+                **{name: arrays.get(name, empty) for name in LONG_COLUMNS},
+            }
+        )
+    )
