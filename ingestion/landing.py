@@ -21,6 +21,7 @@ from ingestion.readers.dispatch import read_submission
 from ingestion.readers.long_table import UnreadableFile
 from ingestion.reference.catalogue import load_catalogue
 from ingestion.reference.org_units import load_org_units
+from ingestion.resolve import ResolutionError, indicator_resolver, unit_resolver
 
 RAW_DDL = """
 create schema if not exists raw;
@@ -70,6 +71,8 @@ alter table raw.submission_values add column if not exists unit_of_measure varch
 alter table raw.submission_values add column if not exists programme varchar;
 alter table raw.submission_values add column if not exists disaggregation varchar;
 alter table raw.submission_values add column if not exists note varchar;
+alter table raw.submission_values add column if not exists unit_text varchar;
+alter table raw.submission_values add column if not exists indicator_text varchar;
 alter table raw.rejections add column if not exists source_location varchar;
 """
 
@@ -367,11 +370,14 @@ def write_submitter_report(
 # several rules is rejected once per rule, so the submitter sees every problem at once.
 # The period and value rules read the reasons the normalisers gave (null when parsed).
 ROW_RULES = [
-    ("unit", "trim(unit) = ''", "'the unit code is empty'", "'thiếu mã đơn vị'"),
+    ("unit", "unit_text = ''", "'the unit is empty'", "'thiếu đơn vị'"),
+    ("unit", "unit_reason_en is not null", "unit_reason_en", "unit_reason_vi"),
     ("period", "period_reason_en is not null", "period_reason_en", "period_reason_vi"),
-    ("indicator", "trim(indicator) = ''", "'the indicator code is empty'", "'thiếu mã chỉ tiêu'"),
+    ("indicator", "indicator_text = ''", "'the indicator is empty'", "'thiếu chỉ tiêu'"),
+    ("indicator", "indicator_reason_en is not null", "indicator_reason_en", "indicator_reason_vi"),
     ("value", "value_reason_en is not null", "value_reason_en", "value_reason_vi"),
 ]
+REJECTED_CELL = {"unit": "unit_text", "indicator": "indicator_text", "value": "value_text"}
 # Plain integers, by far the most common value, are cast in SQL; everything else (Vietnamese
 # separators, money words, qualifiers, fractions, percentages) goes through parse_vn_number
 # once per distinct text.
@@ -431,14 +437,15 @@ def _parsed_periods(texts: list[str]) -> pa.Table:
     for text in texts:
         try:
             period = parse_period(text)
-            rows.append((text, period.code, period.kind, period.as_of, None, None))
+            rows.append((text, period.code, period.kind, period.as_of, period.end, None, None))
         except PeriodParseError as exc:
-            rows.append((text, None, None, None, exc.reason_en, exc.reason_vi))
+            rows.append((text, None, None, None, None, exc.reason_en, exc.reason_vi))
     names = [
         "period",
         "period_code",
         "period_kind",
         "period_as_of",
+        "period_end",
         "period_reason_en",
         "period_reason_vi",
     ]
@@ -450,6 +457,7 @@ def _parsed_periods(texts: list[str]) -> pa.Table:
                 ("period_code", pa.string()),
                 ("period_kind", pa.string()),
                 ("period_as_of", pa.date32()),
+                ("period_end", pa.date32()),
                 ("period_reason_en", pa.string()),
                 ("period_reason_vi", pa.string()),
             ]
@@ -457,10 +465,63 @@ def _parsed_periods(texts: list[str]) -> pa.Table:
     )
 
 
+def _resolved_units(pairs: list[tuple[str, dt.date | None]]) -> pa.Table:
+    """Each distinct (unit as written, period end) → unit code, or the reason it is not one.
+
+    The period's end picks the era: 'Hải Dương' in 2024 is the legacy province.
+    """
+    resolver = unit_resolver()
+    out = []
+    for text, period_end in pairs:
+        try:
+            out.append((text, period_end, resolver.resolve(text, on=period_end), None, None))
+        except ResolutionError as exc:
+            out.append((text, period_end, None, *_with_candidates(exc)))
+    names = ["unit", "period_end", "unit_code", "unit_reason_en", "unit_reason_vi"]
+    types = [pa.string(), pa.date32(), pa.string(), pa.string(), pa.string()]
+    return pa.table(
+        {
+            n: pa.array([r[i] for r in out], t)
+            for i, (n, t) in enumerate(zip(names, types, strict=True))
+        }
+    )
+
+
+CANDIDATES_LISTED = 10
+
+
+def _with_candidates(exc: ResolutionError) -> tuple[str, str]:
+    """The steward needs the candidates to fix an ambiguous name: put them in the reason."""
+    if not exc.candidates:
+        return exc.reason_en, exc.reason_vi
+    listed = "; ".join(exc.candidates[:CANDIDATES_LISTED])
+    more = len(exc.candidates) - CANDIDATES_LISTED
+    tail = f" (+{more})" if more > 0 else ""
+    return (
+        f"{exc.reason_en}. Candidates: {listed}{tail}",
+        f"{exc.reason_vi}. Các đơn vị có thể là: {listed}{tail}",
+    )
+
+
+def _resolved_indicators(texts: list[str]) -> pa.Table:
+    resolver = indicator_resolver()
+    out = []
+    for text in texts:
+        try:
+            out.append((text, resolver.resolve(text), None, None))
+        except ResolutionError as exc:
+            out.append((text, None, *_with_candidates(exc)))
+    names = ["indicator", "indicator_code", "indicator_reason_en", "indicator_reason_vi"]
+    return pa.table({n: pa.array([r[i] for r in out], pa.string()) for i, n in enumerate(names)})
+
+
 NORMALISED_ROWS = f"""
 select
     r.submission_id, r.file_name, r.row_number, r.source_location,
-    trim(r.unit) as unit, r.period, trim(r.indicator) as indicator, r.value_text,
+    trim(r.unit) as unit_text, u.unit_code as unit, u.unit_reason_en, u.unit_reason_vi,
+    trim(r.indicator) as indicator_text, i.indicator_code as indicator,
+    i.indicator_reason_en, i.indicator_reason_vi,
+    r.period, r.value_text,
     nullif(trim(r.unit_of_measure), '') as unit_of_measure,
     nullif(trim(r.programme), '') as programme,
     nullif(trim(r.disaggregation), '') as disaggregation,
@@ -473,6 +534,8 @@ select
 from _rows r
 left join _periods p on r.period = p.period
 left join _values v on r.value_text = v.value_text
+left join _units u on trim(r.unit) = u.unit and p.period_end is not distinct from u.period_end
+left join _indicators i on trim(r.indicator) = i.indicator
 """
 
 
@@ -488,12 +551,24 @@ def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tupl
         ).fetchall()
     ]
     con.register("_periods", _parsed_periods(period_texts))
+    unit_pairs = con.execute(
+        "select distinct trim(r.unit), p.period_end from _rows r "
+        "left join _periods p on r.period = p.period where trim(r.unit) <> ''"
+    ).fetchall()
+    indicator_texts = [
+        r[0]
+        for r in con.execute(
+            "select distinct trim(indicator) from _rows where trim(indicator) <> ''"
+        ).fetchall()
+    ]
+    con.register("_units", _resolved_units(unit_pairs))
+    con.register("_indicators", _resolved_indicators(indicator_texts))
     con.register("_values", _parsed_values(value_texts))
     any_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in ROW_RULES)
     try:
         con.execute(f"create or replace temp table _normalised as {NORMALISED_ROWS}")
         for column, predicate, reason_en, reason_vi in ROW_RULES:
-            cell = "value_text" if column == "value" else column
+            cell = REJECTED_CELL.get(column, column)
             con.execute(
                 f"""
                 insert into raw.rejections (
@@ -512,11 +587,12 @@ def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tupl
                 submission_id, row_number, unit_code, period_code, indicator_code, value,
                 value_text, value_approximate, value_qualifier, value_whole, value_is_percent,
                 period_text, period_kind, period_as_of, source_location, unit_of_measure,
-                programme, disaggregation, note
+                programme, disaggregation, note, unit_text, indicator_text
             )
             select submission_id, row_number, unit, period_code, indicator, value, value_text,
                    approximate, qualifier, whole, is_percent, period, period_kind, period_as_of,
-                   source_location, unit_of_measure, programme, disaggregation, note
+                   source_location, unit_of_measure, programme, disaggregation, note,
+                   unit_text, indicator_text
             from _normalised where not ({any_rule_broken})
             """
         )
@@ -528,6 +604,6 @@ def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tupl
         ).fetchall()
     finally:
         con.execute("drop table if exists _normalised")
-        for name in ("_rows", "_periods", "_values"):
+        for name in ("_rows", "_periods", "_values", "_units", "_indicators"):
             con.unregister(name)
     return {sid: (read, accepted) for sid, read, accepted in counts}

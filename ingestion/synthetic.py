@@ -97,7 +97,7 @@ DEFECT_OUTCOMES = {
     "duplicated_row": "corrected",  # the same row twice: one value in the facts
     "amount_x1000": "flagged_by_check",  # a value 1,000 times its history
     "impossible_ratio": "flagged_by_check",  # members above women 18+
-    "unknown_unit": "flagged_by_check",  # a unit code not in the reference
+    "unknown_unit": "rejected_row",  # a unit code not in the reference
     "revised_submission": "supersedes",  # a later file for the same unit and period
 }
 

@@ -251,8 +251,6 @@ def _replacement_characters(text: str) -> str | None:
     return None
 
 
-
-
 # Unicode category Cc is exactly U+0000–U+001F and U+007F–U+009F; a regex scans it fast.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 

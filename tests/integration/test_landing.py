@@ -227,3 +227,33 @@ def test_each_shape_lands_through_the_inbox(tmp_path, con):
         ("P2025-08", "2025", "fin_trust_loan_balance", 1.293e12, None, "Tài chính!6"),
         ("P2025-08", "2025", "members_total", 5000.0, None, "Hội viên!6"),
     ]
+
+
+def test_units_and_indicators_by_name_resolve_by_the_era_of_the_period(tmp_path, con):
+    inbox = tmp_path / "inbox"
+    write(
+        inbox,
+        "names.csv",
+        "Đơn vị,Kỳ báo cáo,Chỉ tiêu,Giá trị\n"
+        "Tỉnh Hải Dương,năm 2024,Tổng số hội viên,100\n"
+        "TP. Hải Phòng,năm 2025,tong so hoi vien,200\n"
+        "Xã Tân Thành,năm 2025,members_total,5\n"
+        "Tỉnh Không Có,năm 2025,members_total,5\n",
+    )
+    (outcome,) = land_inbox(inbox, tmp_path / "archive", con).files
+    assert (outcome.rows_accepted, outcome.rows_rejected) == (2, 2)
+    values = con.execute(
+        "select unit_text, unit_code, indicator_text, indicator_code from raw.submission_values "
+        "order by row_number"
+    ).fetchall()
+    assert values == [
+        ("Tỉnh Hải Dương", "P30", "Tổng số hội viên", "members_total"),
+        ("TP. Hải Phòng", "P2025-31", "tong so hoi vien", "members_total"),
+    ]
+    reasons = dict(
+        con.execute(
+            "select row_number, reason_en from raw.rejections where column_name = 'unit'"
+        ).fetchall()
+    )
+    assert "C2025-" in reasons[4]  # an ambiguous commune name lists its candidates
+    assert "no union unit" in reasons[5]

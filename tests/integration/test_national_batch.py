@@ -93,10 +93,7 @@ def test_defects_left_to_the_checks_are_flagged_by_them(landed):
         build_frames(values), contract_rules(units, indicators) + consistency_rules()
     )
     flagged = set(zip(outcome.failing_rows.file_name, outcome.failing_rows.rule, strict=True))
-    expected_rule = {
-        "impossible_ratio": "members_not_above_women_18_plus",
-        "unknown_unit": "unit_known",
-    }
+    expected_rule = {"impossible_ratio": "members_not_above_women_18_plus"}
     for defect in batch.defects:
         if defect.kind in expected_rule:
             assert (defect.file_name, expected_rule[defect.kind]) in flagged, defect

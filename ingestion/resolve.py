@@ -1,0 +1,457 @@
+"""Resolving the names people write into unit codes and indicator codes.
+
+Reports name units the way people write them: 'Tỉnh Lạng Sơn', 'LẠNG SƠN', 'tinh lang son',
+'TP. Hồ Chí Minh', 'Hội LHPN tỉnh Bình Phước', in NFC or NFD, with or without diacritics.
+The same name can mean several units: the 2025 merger kept many province names under new
+codes ('Lạng Sơn' is P20 before 1 July 2025 and P2025-20 after), and thousands of communes
+share names ('Phường 1', 'Xã Tân Thành'). The resolver never guesses between such units: it
+returns one code or raises ResolutionError listing the candidates, in English and Vietnamese,
+so a data steward can add a parent, a level or the period date.
+
+Rules, in order:
+
+1. An exact unit code ('P15', 'c2025-00004', ' vn ') is returned as written. The crosswalk,
+   not the resolver, moves a legacy code into the 2025 era, so `on` and `level` do not apply.
+2. A bare GSO code ('15', '132', '04246') is looked up among the units with that GSO code;
+   the GSO reused codes in 2025 (15 was Yên Bái, is now Lào Cai), so `on` picks the era.
+3. Otherwise the text is a name. A union prefix ('Hội LHPN', 'Hội Liên hiệp Phụ nữ',
+   'Hội Phụ nữ') is dropped; an administrative prefix ('Tỉnh', 'TP.', 'Huyện', 'Xã', ...)
+   narrows the candidates to units written with that prefix (or, failing that, to the level
+   the prefix implies). Text that names no unit as a whole but contains ',' or ' - ' is read
+   as 'unit, parent, grandparent' and every parent must be an ancestor of the unit.
+4. The candidates are then filtered by `level`; when `level` is not given and the name was
+   not qualified by an administrative prefix, the highest level wins: an unqualified
+   'Hải Dương' is the province, not the city or the commune of the same name (those are
+   written 'Thành phố Hải Dương', 'Xã Hải Dương').
+5. `on` keeps the units that existed on that date; if none did, the error names the
+   successors. Without `on`, candidates from both sides of the merger are ambiguous.
+6. Names that fold alike ('Lạng Sơn', 'Lãng Sơn') are narrowed to those spelled with the
+   diacritics the writer typed, if any. More than one candidate left is ambiguous.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import pandas as pd
+
+from ingestion.normalise.text import fold, to_nfc
+from ingestion.reference.catalogue import load_catalogue
+from ingestion.reference.org_units import MERGER_DATE, load_org_units
+
+__all__ = [
+    "LEVELS",
+    "IndicatorResolver",
+    "ResolutionError",
+    "UnitResolver",
+    "indicator_resolver",
+    "unit_resolver",
+]
+
+LEVELS = ("central", "province", "district", "commune")
+_LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+_LEVEL_VI = {"central": "trung ương", "province": "tỉnh", "district": "huyện", "commune": "xã"}
+
+# Folded union prefixes, longest first so 'hoi lien hiep phu nu' is not cut after 'hoi'.
+_UNION_PREFIXES = ("hoi lien hiep phu nu", "hoi lhpn", "hoi phu nu")
+
+# Folded administrative prefix → (canonical prefix, the levels it can name). 'TP' is how
+# 'Thành phố' is abbreviated; a city can be a province (Hải Phòng) or a district.
+_ADMIN_PREFIXES: dict[str, tuple[str, frozenset[str]]] = {
+    "thanh pho": ("thanh pho", frozenset({"province", "district"})),
+    "tp": ("thanh pho", frozenset({"province", "district"})),
+    "thi tran": ("thi tran", frozenset({"commune"})),
+    "thi xa": ("thi xa", frozenset({"district"})),
+    "dac khu": ("dac khu", frozenset({"commune"})),
+    "tinh": ("tinh", frozenset({"province"})),
+    "huyen": ("huyen", frozenset({"district"})),
+    "quan": ("quan", frozenset({"district"})),
+    "phuong": ("phuong", frozenset({"commune"})),
+    "xa": ("xa", frozenset({"commune"})),
+}
+# Two-word prefixes first, so 'thanh pho' is not mistaken for another prefix and a longer
+# prefix is always preferred to a shorter one it might contain.
+_ADMIN_PREFIX_ORDER = sorted(_ADMIN_PREFIXES, key=lambda p: -len(p.split()))
+
+# Names of the units that are not territorial, as people write them (folded, after the union
+# prefix is dropped: 'Hội Phụ nữ Công an nhân dân' arrives here as 'cong an nhan dan').
+_UNION_ALIASES: dict[str, str] = {
+    "trung uong hoi": "VN",
+    "trung uong": "VN",
+    "tw": "VN",
+    "trung uong hoi lien hiep phu nu viet nam": "VN",
+    "viet nam": "VN",
+    "cong an": "CA",
+    "cong an nhan dan": "CA",
+    "quan doi": "QD",
+    "quan doi nhan dan": "QD",
+}
+
+# Abbreviations of bare names that reports use (folded).
+_BARE_ALIASES = {"hcm": "ho chi minh", "hn": "ha noi"}
+
+_GSO_CODE = re.compile(r"\d{1,5}")
+# Parents are written after the unit: 'Xã Tân Thành, huyện X, tỉnh Y' or 'Tân Thành - Y'.
+_PARENT_SEPARATOR = re.compile(r"\s*,\s*|\s+[-–]\s+")
+# Number of candidates spelled out in an error message; the full list is on the exception.
+_MESSAGE_CANDIDATES = 15
+
+
+class ResolutionError(ValueError):
+    """A name that resolves to no unit or indicator, or to more than one."""
+
+    def __init__(
+        self, text: str, reason_en: str, reason_vi: str, candidates: Iterable[str] = ()
+    ) -> None:
+        self.text = text
+        self.reason_en = reason_en
+        self.reason_vi = reason_vi
+        self.candidates: list[str] = list(candidates)
+        shown = self.candidates[:_MESSAGE_CANDIDATES]
+        more = len(self.candidates) - len(shown)
+        listing = "; ".join(shown) + (f"; … and {more} more" if more else "")
+        message = f"{reason_en} / {reason_vi}"
+        super().__init__(f"{message}: {listing}" if listing else message)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+@dataclass(frozen=True)
+class _Unit:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    successor: str | None
+    prefix: str | None  # canonical folded administrative prefix of the official name
+    marked_words: tuple[str, ...]  # the official name's words, lower case, diacritics kept
+
+    def exists_on(self, on: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on <= self.valid_to
+        )
+
+    @property
+    def era(self) -> str:
+        # Union-only units span both eras; they never make a name era-ambiguous.
+        if self.valid_from is None and self.valid_to is None:
+            return "always"
+        return (
+            "2025" if self.valid_from is not None and self.valid_from >= MERGER_DATE else "legacy"
+        )
+
+
+def _numbers_unpadded(key: str) -> str:
+    # 'Phường 01' and 'Phường 1' are the same ward.
+    return " ".join(str(int(w)) if w.isdigit() else w for w in key.split())
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _marked_words(text: str) -> tuple[str, ...]:
+    # NFC first: in NFD the combining marks are not word characters and would split words.
+    return tuple(_NOT_WORD.sub(" ", to_nfc(text).casefold()).split())
+
+
+def _split_admin_prefix(key: str) -> tuple[str | None, str]:
+    """'tinh lang son' → ('tinh', 'lang son'); a key that is only a prefix is a name."""
+    for prefix in _ADMIN_PREFIX_ORDER:
+        if key.startswith(prefix + " "):
+            return prefix, key[len(prefix) + 1 :]
+    return None, key
+
+
+def _strip_union_prefix(key: str) -> str:
+    for prefix in _UNION_PREFIXES:
+        if key == prefix:
+            return key
+        if key.startswith(prefix + " "):
+            return key[len(prefix) + 1 :]
+    return key
+
+
+class UnitResolver:
+    """Resolves unit codes, GSO codes and unit names to union unit codes.
+
+    Built once (a few dict indexes over ~14,000 units); each resolve is a handful of dict
+    lookups, and repeated texts, the norm over millions of rows, hit an LRU cache.
+    """
+
+    def __init__(self, units: pd.DataFrame, cache_size: int = 65_536) -> None:
+        self._units: dict[str, _Unit] = {}
+        self._by_code: dict[str, str] = {}
+        self._by_gso: dict[str, set[str]] = {}
+        self._by_bare: dict[str, set[str]] = {}
+        self._by_full: dict[str, set[str]] = {}
+        for row in units.itertuples(index=False):
+            code = str(row.unit_code)
+            full = fold(str(row.name_vi))
+            prefix, bare = _split_admin_prefix(full)
+            unit = _Unit(
+                code=code,
+                name=str(row.name_vi),
+                level=str(row.level),
+                parent=None if _blank(row.parent_code) else str(row.parent_code),
+                valid_from=None if _blank(row.valid_from) else row.valid_from,
+                valid_to=None if _blank(row.valid_to) else row.valid_to,
+                successor=None if _blank(row.successor_code) else str(row.successor_code),
+                prefix=_ADMIN_PREFIXES[prefix][0] if prefix else None,
+                marked_words=_marked_words(str(row.name_vi)),
+            )
+            self._units[code] = unit
+            self._by_code[code.upper()] = code
+            if not _blank(row.gso_code):
+                self._by_gso.setdefault(str(row.gso_code), set()).add(code)
+            self._by_full.setdefault(_numbers_unpadded(full), set()).add(code)
+            self._by_bare.setdefault(_numbers_unpadded(bare), set()).add(code)
+            # Short names carry a disambiguating suffix when a district has a town and a
+            # commune of one name: 'Yên Viên (Thị trấn)'; people copy that form too.
+            short = "" if _blank(row.short_name_vi) else str(row.short_name_vi)
+            if "(" in short:
+                self._by_full.setdefault(_numbers_unpadded(fold(short)), set()).add(code)
+        for alias, code in _UNION_ALIASES.items():
+            if code in self._units:
+                self._by_bare.setdefault(alias, set()).add(code)
+        # Ancestors are walked once here so the parent check per call is a set lookup.
+        self._ancestors: dict[str, frozenset[str]] = {
+            code: frozenset(self._walk_up(code)) for code in self._units
+        }
+        self._cached = lru_cache(maxsize=cache_size)(self._resolve)
+
+    def _walk_up(self, code: str) -> list[str]:
+        out: list[str] = []
+        parent = self._units[code].parent
+        while parent is not None and parent in self._units and parent not in out:
+            out.append(parent)
+            parent = self._units[parent].parent
+        return out
+
+    def describe(self, code: str) -> str:
+        """'C01162 Xã Tân Thành (Huyện X, Tỉnh Y; until 2025-06-30)': for error messages."""
+        unit = self._units[code]
+        parents = [
+            self._units[p].name for p in self._walk_up(code) if self._units[p].level != "central"
+        ]
+        if unit.era == "legacy" and unit.valid_to is not None:
+            parents.append(f"until {unit.valid_to.isoformat()}")
+        elif unit.era == "2025" and unit.valid_from is not None:
+            parents.append(f"from {unit.valid_from.isoformat()}")
+        detail = f" ({', '.join(parents)})" if parents else ""
+        return f"{code} {unit.name}{detail}"
+
+    def resolve(self, text: str, on: dt.date | None = None, level: str | None = None) -> str:
+        """The unit code that `text` names, on the period date `on`, at `level` if given."""
+        if level is not None and level not in _LEVEL_RANK:
+            raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+        if isinstance(on, dt.datetime):
+            on = on.date()  # a datetime is a date too, but compares unequal to one
+        return self._cached(text, on, level)
+
+    # --- the steps ---------------------------------------------------------------------
+
+    def _resolve(self, text: str, on: dt.date | None, level: str | None) -> str:
+        stripped = text.strip()
+        code = self._by_code.get(stripped.upper())
+        if code is not None:
+            return code
+        if _GSO_CODE.fullmatch(stripped):
+            return self._resolve_gso(text, stripped, on, level)
+        candidates, qualified = self._match_with_parents(text)
+        if not candidates:
+            raise ResolutionError(
+                text,
+                f"no union unit is named {text.strip()!r}",
+                f"không có đơn vị Hội nào tên {text.strip()!r}",
+            )
+        return self._choose(text, candidates, on, level, prefer_highest=not qualified)
+
+    def _resolve_gso(self, text: str, gso: str, on: dt.date | None, level: str | None) -> str:
+        # Province codes are written '1' as often as '01'; other levels are always padded.
+        codes = self._by_gso.get(gso, set()) | (
+            self._by_gso.get(gso.zfill(2), set()) if len(gso) < 2 else set()
+        )
+        if not codes:
+            raise ResolutionError(
+                text,
+                f"no union unit has the GSO code {gso!r}",
+                f"không có đơn vị Hội nào có mã hành chính {gso!r}",
+            )
+        return self._choose(text, codes, on, level, prefer_highest=False)
+
+    def _match(self, text: str) -> tuple[set[str], bool]:
+        """Candidates for one name, and whether an administrative prefix qualified it."""
+        key = _numbers_unpadded(_strip_union_prefix(fold(text)))
+        if not key:
+            return set(), False
+        prefix, bare = _split_admin_prefix(key)
+        bare = _BARE_ALIASES.get(bare, bare)
+        if prefix is not None:
+            canonical, levels = _ADMIN_PREFIXES[prefix]
+            named = self._by_bare.get(bare, set())
+            exact = {c for c in named if self._units[c].prefix == canonical}
+            if exact:
+                return exact, True
+            # 'Tỉnh Hà Nội' (officially 'Thành phố'): the prefix still tells the level.
+            by_level = {c for c in named if self._units[c].level in levels}
+            if by_level:
+                return by_level, True
+        # No prefix, or a 'prefix' that is really part of the name ('Xã Đàn', 'Quan Hóa').
+        full = self._by_full.get(key)
+        if full:
+            return set(full), True
+        return set(self._by_bare.get(_BARE_ALIASES.get(key, key), set())), False
+
+    def _match_with_parents(self, text: str) -> tuple[set[str], bool]:
+        candidates, qualified = self._match(text)
+        if candidates:
+            return candidates, qualified
+        # Only now split: names themselves contain ' - ' ('Tỉnh Bà Rịa - Vũng Tàu').
+        parts = [p for p in _PARENT_SEPARATOR.split(text.strip()) if p]
+        if len(parts) < 2:
+            return set(), False
+        candidates, qualified = self._match(parts[0])
+        for parent_text in parts[1:]:
+            parents, _ = self._match(parent_text)
+            candidates = {c for c in candidates if self._ancestors[c] & parents}
+        return candidates, qualified
+
+    def _choose(
+        self,
+        text: str,
+        candidates: set[str],
+        on: dt.date | None,
+        level: str | None,
+        prefer_highest: bool,
+    ) -> str:
+        units = [self._units[c] for c in sorted(candidates)]
+        if level is not None:
+            at_level = [u for u in units if u.level == level]
+            if not at_level:
+                raise ResolutionError(
+                    text,
+                    f"{text.strip()!r} names no {level} unit, only other levels",
+                    f"{text.strip()!r} không phải tên đơn vị cấp {_LEVEL_VI[level]}",
+                    [self.describe(u.code) for u in units],
+                )
+            units = at_level
+        elif prefer_highest:
+            top = min(_LEVEL_RANK[u.level] for u in units)
+            units = [u for u in units if _LEVEL_RANK[u.level] == top]
+        if on is not None:
+            existing = [u for u in units if u.exists_on(on)]
+            if not existing:
+                raise ResolutionError(
+                    text,
+                    f"{text.strip()!r} names units that did not exist on {on.isoformat()}"
+                    " (the 1 July 2025 merger); use the successor",
+                    f"{text.strip()!r} là đơn vị không tồn tại vào ngày {on.isoformat()}"
+                    " (sắp xếp ngày 1/7/2025); hãy dùng đơn vị kế thừa",
+                    [self._describe_with_successor(u) for u in units],
+                )
+            units = existing
+        if len(units) > 1:
+            units = _prefer_same_marks(text, units)
+        if len(units) == 1:
+            return units[0].code
+        described = [self.describe(u.code) for u in units]
+        eras = {u.era for u in units} - {"always"}
+        if on is None and eras == {"legacy", "2025"}:
+            raise ResolutionError(
+                text,
+                f"{text.strip()!r} names units before and after the 1 July 2025 merger;"
+                " give the period date",
+                f"{text.strip()!r} trùng tên đơn vị trước và sau sắp xếp ngày 1/7/2025;"
+                " cần ngày của kỳ báo cáo",
+                described,
+            )
+        raise ResolutionError(
+            text,
+            f"{text.strip()!r} names {len(units)} union units; add the parent unit"
+            " (e.g. 'Xã Tân Thành, tỉnh Bình Phước'), the level or the unit code",
+            f"{text.strip()!r} trùng tên {len(units)} đơn vị Hội; ghi thêm đơn vị cấp trên"
+            " (ví dụ 'Xã Tân Thành, tỉnh Bình Phước'), cấp hoặc mã đơn vị",
+            described,
+        )
+
+    def _describe_with_successor(self, unit: _Unit) -> str:
+        described = self.describe(unit.code)
+        if unit.successor and unit.successor in self._units:
+            return f"{described} → {self.describe(unit.successor)}"
+        return described
+
+
+def _prefer_same_marks(text: str, units: list[_Unit]) -> list[_Unit]:
+    """Among names that fold alike ('Lạng Sơn', 'Lãng Sơn'), keep those spelled as written.
+
+    Diacritics the writer typed are evidence; text without any carries none, so it keeps
+    every candidate. Compared on the trailing words, the name without its prefixes.
+    """
+    name = _PARENT_SEPARATOR.split(text.strip())[0] if text.strip() else text
+    words = _marked_words(name)
+    if all(w.isascii() for w in words):
+        return units
+    bare_len = len(_split_admin_prefix(_strip_union_prefix(fold(name)))[1].split())
+    tail = words[-bare_len:] if bare_len else words
+    same = [u for u in units if u.marked_words[-len(tail) :] == tail]
+    return same or units
+
+
+class IndicatorResolver:
+    """Resolves indicator codes, Vietnamese names, aliases and English names to codes."""
+
+    def __init__(self, catalogue: pd.DataFrame) -> None:
+        self._by_code: dict[str, str] = {}
+        self._by_name: dict[str, set[str]] = {}
+        self._names: dict[str, str] = {}
+        for row in catalogue.itertuples(index=False):
+            code = str(row.indicator_code)
+            self._by_code[code.casefold()] = code
+            self._names[code] = str(row.name_vi)
+            aliases = [] if _blank(row.aliases) or not row.aliases else str(row.aliases).split("|")
+            for name in (row.name_vi, row.name_en, *aliases):
+                key = fold(str(name))
+                if key:
+                    self._by_name.setdefault(key, set()).add(code)
+
+    def resolve(self, text: str) -> str:
+        """The indicator code that `text` names."""
+        code = self._by_code.get(text.strip().casefold())
+        if code is not None:
+            return code
+        codes = self._by_name.get(fold(text), set())
+        if len(codes) == 1:
+            return next(iter(codes))
+        if not codes:
+            raise ResolutionError(
+                text,
+                f"no indicator in the catalogue is named {text.strip()!r}",
+                f"không có chỉ tiêu nào trong danh mục tên {text.strip()!r}",
+            )
+        # Folding loses marks, so two distinct names can collide; never pick one silently.
+        raise ResolutionError(
+            text,
+            f"{text.strip()!r} names {len(codes)} indicators; use the indicator code",
+            f"{text.strip()!r} trùng tên {len(codes)} chỉ tiêu; hãy dùng mã chỉ tiêu",
+            [f"{c} {self._names[c]}" for c in sorted(codes)],
+        )
+
+
+@cache
+def unit_resolver() -> UnitResolver:
+    """The resolver over the reference org units; built once per process."""
+    return UnitResolver(load_org_units().units)
+
+
+@cache
+def indicator_resolver() -> IndicatorResolver:
+    """The resolver over the indicator catalogue; built once per process."""
+    return IndicatorResolver(load_catalogue())
