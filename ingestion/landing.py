@@ -57,6 +57,15 @@ create table if not exists raw.rejections (
     reason_en varchar not null,
     reason_vi varchar not null
 );
+-- Steward decisions (ingestion/stewardship.py): appended, never updated.
+create table if not exists raw.steward_decisions (
+    decision_id varchar primary key,
+    submission_id varchar not null,
+    decision varchar not null,          -- accept | reject | send_back
+    reason varchar not null,
+    steward varchar not null,
+    decided_at timestamp not null
+);
 -- Added with the Vietnamese number and period rules; kept as ALTERs so an existing build
 -- database gains them in place.
 alter table raw.submission_values add column if not exists value_approximate boolean;

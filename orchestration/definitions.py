@@ -6,17 +6,15 @@ module reads no environment variable and parses no dbt manifest.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import dagster as dg
 from dagster_dbt import DbtCliResource, get_asset_key_for_model
 
 from orchestration.ingestion.assets import landed_submissions
 from orchestration.ingestion.sensors import build_inbox_sensor
-from orchestration.project import dbt_project, ensure_manifest
+from orchestration.project import DBT_EXECUTABLE, dbt_project, ensure_manifest
 from orchestration.publish.assets import build_publish_asset
 from orchestration.quality.checks import CHECKED_MODEL, build_quality_checks
+from orchestration.quality.stewardship import build_steward_job
 from orchestration.warehouse.assets import build_warehouse_assets
 
 NIGHTLY_JOB = "nightly_job"
@@ -50,15 +48,10 @@ def build_definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[landed_submissions, warehouse, publish],
         asset_checks=build_quality_checks(checked),
-        jobs=[nightly],
+        jobs=[nightly, build_steward_job(PIPELINE_TAG)],
         schedules=[nightly_schedule],
         sensors=[build_inbox_sensor(nightly)],
-        # dbt of this interpreter's environment, whether or not .venv/bin is on PATH.
-        resources={
-            "dbt": DbtCliResource(
-                project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
-            )
-        },
+        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)},
     )
 
 

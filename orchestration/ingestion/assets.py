@@ -12,6 +12,7 @@ RAW_TABLES = {
     LANDED_SUBMISSIONS: "Submissions: one row per distinct file received, with its status.",
     dg.AssetKey(["inbox", "submission_values"]): "Accepted rows of every submission.",
     dg.AssetKey(["inbox", "rejections"]): "Every rejected row or file, with its reason.",
+    dg.AssetKey(["inbox", "steward_decisions"]): "Steward decisions, appended by the steward job.",
     dg.AssetKey(["reference", "ref_org_units"]): "Union units from vietnamadminunits.",
     dg.AssetKey(["reference", "ref_org_unit_crosswalk"]): "Legacy unit to 2025 unit.",
     dg.AssetKey(["reference", "ref_indicators"]): "The indicator catalogue.",

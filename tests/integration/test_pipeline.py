@@ -16,6 +16,8 @@ import pandas as pd
 import pytest
 
 from orchestration import cli
+from orchestration.definitions import build_definitions
+from orchestration.quality.stewardship import STEWARD_JOB
 from orchestration.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -144,3 +146,65 @@ def test_bad_submission_blocks_publishing_and_is_named(runs, first_run):
     ]
     assert published_steps == []
     assert sha256(runs.published_db) == published_hash
+
+
+def test_steward_rejects_the_bad_submission_and_the_next_run_publishes(runs, first_run):
+    # Runs after the bad-submission test: the blocked batch is still in the warehouse.
+    published_hash = sha256(runs.published_db)
+    with dg.DagsterInstance.get() as instance:
+        blocked = cli.run_nightly_once(instance)
+        assert not blocked.success
+        (gx_check,) = [
+            e
+            for e in blocked.get_asset_check_evaluations()
+            if e.check_name == "gx_values_contract_and_consistency"
+        ]
+        listed = gx_check.metadata["submissions_to_review"].value
+        short_id = listed.split("(")[1].split(")")[0]  # "- bad_….csv (0123456789ab)"
+        job = build_definitions().resolve_job_def(STEWARD_JOB)
+        config = {
+            "submission": short_id,
+            "decision": "reject",
+            "reason": "members above women 18+ and a negative count; resend corrected figures",
+            "steward": "test.steward",
+        }
+        decided = job.execute_in_process(
+            instance=instance, run_config={"ops": {"record_steward_decision": {"config": config}}}
+        )
+        assert decided.success
+        published = cli.run_nightly_once(instance)
+    assert published.success
+    assert sha256(runs.published_db) != published_hash
+    with duckdb.connect(str(runs.warehouse_db), read_only=True) as con:
+        audit = con.execute(
+            "select s.file_name, d.decision, d.reason, d.steward from raw.steward_decisions d "
+            "join raw.submissions s using (submission_id)"
+        ).fetchall()
+        in_facts = con.execute(
+            "select count(*) from core.fct_membership where period_code = '2025-12'"
+        ).fetchone()[0]
+    assert audit == [("bad_P2025-01_2025-12.csv", "reject", config["reason"], "test.steward")]
+    assert in_facts == 0
+
+
+def test_a_decision_without_reason_is_refused(runs, first_run):
+    job = build_definitions().resolve_job_def(STEWARD_JOB)
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={
+                "ops": {
+                    "record_steward_decision": {
+                        "config": {
+                            "submission": "0" * 12,
+                            "decision": "send_back",
+                            "steward": "x",
+                        }
+                    }
+                }
+            },
+        )
+    assert not result.success
+    failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
+    assert "needs a reason" in failure.description

@@ -10,6 +10,12 @@ submissions as (
     select * from {{ ref('stg_inbox__submissions') }}
 ),
 
+reviews as (
+    select * from {{ ref('int_submission_reviews') }}
+),
+
+-- A submission a steward rejected or sent back leaves the facts; the revision before it,
+-- if any, becomes current again.
 values_with_receipt as (
     select
         values_submitted.*,
@@ -18,6 +24,9 @@ values_with_receipt as (
     from values_submitted
     inner join submissions
         on values_submitted.submission_id = submissions.submission_id
+    left join reviews
+        on values_submitted.submission_id = reviews.submission_id
+    where not coalesce(reviews.is_excluded_from_facts, false)
 ),
 
 ranked as (

@@ -1,0 +1,71 @@
+"""The steward's decisions, made from the Launchpad: a job with typed config.
+
+The job is tagged like the nightly job, so the run queue never lets it write the build
+database while a nightly run does. The next nightly run honours the decision.
+"""
+
+import dagster as dg
+import duckdb
+from pydantic import Field
+
+from ingestion.landing import ensure_raw_schema
+from ingestion.stewardship import Decision, DecisionError, record_decision
+from orchestration.settings import Settings
+
+STEWARD_JOB = "steward_decision_job"
+
+
+class StewardDecisionConfig(dg.Config):
+    submission: str = Field(
+        description="The submission id, or its first 12 characters as listed under "
+        "'submissions to review' on the failed check."
+    )
+    decision: Decision = Field(
+        description="accept (despite warnings), reject (leaves the facts), or send_back "
+        "(returned to the unit for a corrected revision; leaves the facts)."
+    )
+    reason: str = Field(default="", description="Why; required to reject or send back.")
+    steward: str = Field(description="Who decides (name or account).")
+
+
+@dg.op(description="Record one steward decision in the audit table raw.steward_decisions.")
+def record_steward_decision(
+    context: dg.OpExecutionContext, config: StewardDecisionConfig
+) -> dg.Output:
+    settings = Settings.from_env()
+    with duckdb.connect(str(settings.warehouse_db)) as con:
+        ensure_raw_schema(con)
+        try:
+            recorded = record_decision(
+                con, config.submission, config.decision, config.reason, config.steward
+            )
+        except DecisionError as exc:
+            raise dg.Failure(description=str(exc)) from exc
+    context.log.info(
+        f"{recorded.steward} decided to {recorded.decision.value} {recorded.file_name} "
+        f"({recorded.submission_id[:12]}): {recorded.reason or 'no reason given'}"
+    )
+    return dg.Output(
+        recorded.decision_id,
+        metadata={
+            "submission_id": recorded.submission_id,
+            "file_name": recorded.file_name,
+            "decision": recorded.decision.value,
+            "reason": recorded.reason,
+            "steward": recorded.steward,
+            "decided_at": recorded.decided_at.isoformat(),
+        },
+    )
+
+
+def build_steward_job(tags: dict[str, str]) -> dg.JobDefinition:
+    @dg.job(
+        name=STEWARD_JOB,
+        tags=tags,
+        executor_def=dg.in_process_executor,
+        description="A steward accepts, rejects or sends back one submission, with a reason.",
+    )
+    def steward_decision_job() -> None:
+        record_steward_decision()
+
+    return steward_decision_job
