@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ingestion.normalise.errors import NormalisationError
 from ingestion.normalise.text import fold, to_nfc
 
 __all__ = [
@@ -76,15 +77,8 @@ _TOKEN = re.compile(r"\d[\d.,]*|[^\W\d_]+|%|/|[-−+]|\S")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-class NumberParseError(ValueError):
-    """A value that cannot be read; the reasons are written for the data steward."""
-
-    def __init__(self, original: str, code: str, reason_en: str, reason_vi: str):
-        super().__init__(f"{reason_en} / {reason_vi}: {original!r}")
-        self.original = original
-        self.code = code
-        self.reason_en = reason_en
-        self.reason_vi = reason_vi
+class NumberParseError(NormalisationError):
+    """A value that cannot be read."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from ingestion.normalise.errors import NormalisationError
+
 __all__ = [
     "PERIOD_KINDS",
     "YEAR_MAX",
@@ -30,15 +32,8 @@ YEAR_MIN = 1930
 YEAR_MAX = 2100
 
 
-class PeriodParseError(ValueError):
-    """A period that cannot be read; the reasons are written for the data steward."""
-
-    def __init__(self, original: str, code: str, reason_en: str, reason_vi: str):
-        super().__init__(f"{reason_en} / {reason_vi}: {original!r}")
-        self.original = original
-        self.code = code
-        self.reason_en = reason_en
-        self.reason_vi = reason_vi
+class PeriodParseError(NormalisationError):
+    """A period that cannot be read."""
 
 
 @dataclass(frozen=True)
