@@ -264,11 +264,11 @@ def _land_batch(
         con.execute("rollback")
         raise
     con.execute("commit")
+    archived_by_path = {f.path: f.archived for f in new_files}
     for path, *_ in arrived:
         outcome = outcomes[path]
         if outcome.status in ("rejected", "partially_accepted"):
-            received = next(f for f in new_files if f.path == path)
-            write_submitter_report(con, received.archived, outcome)
+            write_submitter_report(con, archived_by_path[path], outcome)
         path.unlink()
     return [outcomes[path] for path, *_ in arrived]
 
@@ -324,11 +324,7 @@ def _insert_submissions(con, files: list[_ReceivedFile], outcomes, received_at) 
     if not rows:
         return
     # One columnar insert: row-by-row executemany costs a third of a national batch's landing.
-    table = pa.table(
-        {name: [r[i] for r in rows] for i, (name, _) in enumerate(SUBMISSION_FIELDS)},
-        schema=pa.schema(SUBMISSION_FIELDS),
-    )
-    con.register("_submissions", table)
+    con.register("_submissions", _lookup_table(SUBMISSION_FIELDS, rows))
     try:
         con.execute(
             f"insert into raw.submissions ({', '.join(n for n, _ in SUBMISSION_FIELDS)}) "
@@ -393,52 +389,58 @@ REJECTED_CELL = {"unit": "unit_text", "indicator": "indicator_text", "value": "v
 PLAIN_INTEGER = "^-?[0-9]{1,15}$"
 
 
+def _lookup_table(fields: list[tuple[str, pa.DataType]], rows: list[tuple]) -> pa.Table:
+    """Row tuples as an Arrow table of these typed fields, for a columnar insert or join."""
+    return pa.table(
+        {name: pa.array([r[i] for r in rows], kind) for i, (name, kind) in enumerate(fields)}
+    )
+
+
+VALUE_FIELDS = [
+    ("value_text", pa.string()),
+    ("value", pa.float64()),
+    ("approximate", pa.bool_()),
+    ("qualifier", pa.string()),
+    ("whole", pa.float64()),
+    ("is_percent", pa.bool_()),
+    ("value_reason_en", pa.string()),
+    ("value_reason_vi", pa.string()),
+]
+PERIOD_FIELDS = [
+    ("period", pa.string()),
+    ("period_code", pa.string()),
+    ("period_kind", pa.string()),
+    ("period_as_of", pa.date32()),
+    ("period_end", pa.date32()),
+    ("period_reason_en", pa.string()),
+    ("period_reason_vi", pa.string()),
+]
+UNIT_FIELDS = [
+    ("unit", pa.string()),
+    ("period_end", pa.date32()),
+    ("unit_code", pa.string()),
+    ("unit_reason_en", pa.string()),
+    ("unit_reason_vi", pa.string()),
+]
+INDICATOR_FIELDS = [
+    ("indicator", pa.string()),
+    ("indicator_code", pa.string()),
+    ("indicator_reason_en", pa.string()),
+    ("indicator_reason_vi", pa.string()),
+]
+
+
 def _parsed_values(texts: list[str]) -> pa.Table:
-    columns: dict[str, list] = {
-        k: []
-        for k in (
-            "value_text",
-            "value",
-            "approximate",
-            "qualifier",
-            "whole",
-            "is_percent",
-            "value_reason_en",
-            "value_reason_vi",
-        )
-    }
+    rows = []
     for text in texts:
         try:
-            parsed = parse_vn_number(text)
-            row = (
-                parsed.value,
-                parsed.approximate,
-                parsed.qualifier,
-                parsed.whole,
-                parsed.is_percent,
-                None,
-                None,
+            n = parse_vn_number(text)
+            rows.append(
+                (text, n.value, n.approximate, n.qualifier, n.whole, n.is_percent, None, None)
             )
         except NumberParseError as exc:
-            row = (None, None, None, None, None, exc.reason_en, exc.reason_vi)
-        columns["value_text"].append(text)
-        for key, item in zip(list(columns)[1:], row, strict=True):
-            columns[key].append(item)
-    return pa.table(
-        columns,
-        schema=pa.schema(
-            [
-                ("value_text", pa.string()),
-                ("value", pa.float64()),
-                ("approximate", pa.bool_()),
-                ("qualifier", pa.string()),
-                ("whole", pa.float64()),
-                ("is_percent", pa.bool_()),
-                ("value_reason_en", pa.string()),
-                ("value_reason_vi", pa.string()),
-            ]
-        ),
-    )
+            rows.append((text, None, None, None, None, None, exc.reason_en, exc.reason_vi))
+    return _lookup_table(VALUE_FIELDS, rows)
 
 
 def _parsed_periods(texts: list[str]) -> pa.Table:
@@ -449,29 +451,7 @@ def _parsed_periods(texts: list[str]) -> pa.Table:
             rows.append((text, period.code, period.kind, period.as_of, period.end, None, None))
         except PeriodParseError as exc:
             rows.append((text, None, None, None, None, exc.reason_en, exc.reason_vi))
-    names = [
-        "period",
-        "period_code",
-        "period_kind",
-        "period_as_of",
-        "period_end",
-        "period_reason_en",
-        "period_reason_vi",
-    ]
-    return pa.table(
-        {name: [r[i] for r in rows] for i, name in enumerate(names)},
-        schema=pa.schema(
-            [
-                ("period", pa.string()),
-                ("period_code", pa.string()),
-                ("period_kind", pa.string()),
-                ("period_as_of", pa.date32()),
-                ("period_end", pa.date32()),
-                ("period_reason_en", pa.string()),
-                ("period_reason_vi", pa.string()),
-            ]
-        ),
-    )
+    return _lookup_table(PERIOD_FIELDS, rows)
 
 
 def _resolved_units(pairs: list[tuple[str, dt.date | None]]) -> pa.Table:
@@ -480,20 +460,24 @@ def _resolved_units(pairs: list[tuple[str, dt.date | None]]) -> pa.Table:
     The period's end picks the era: 'Hải Dương' in 2024 is the legacy province.
     """
     resolver = unit_resolver()
-    out = []
+    rows = []
     for text, period_end in pairs:
         try:
-            out.append((text, period_end, resolver.resolve(text, on=period_end), None, None))
+            rows.append((text, period_end, resolver.resolve(text, on=period_end), None, None))
         except ResolutionError as exc:
-            out.append((text, period_end, None, *_with_candidates(exc)))
-    names = ["unit", "period_end", "unit_code", "unit_reason_en", "unit_reason_vi"]
-    types = [pa.string(), pa.date32(), pa.string(), pa.string(), pa.string()]
-    return pa.table(
-        {
-            n: pa.array([r[i] for r in out], t)
-            for i, (n, t) in enumerate(zip(names, types, strict=True))
-        }
-    )
+            rows.append((text, period_end, None, *_with_candidates(exc)))
+    return _lookup_table(UNIT_FIELDS, rows)
+
+
+def _resolved_indicators(texts: list[str]) -> pa.Table:
+    resolver = indicator_resolver()
+    rows = []
+    for text in texts:
+        try:
+            rows.append((text, resolver.resolve(text), None, None))
+        except ResolutionError as exc:
+            rows.append((text, None, *_with_candidates(exc)))
+    return _lookup_table(INDICATOR_FIELDS, rows)
 
 
 CANDIDATES_LISTED = 10
@@ -510,18 +494,6 @@ def _with_candidates(exc: ResolutionError) -> tuple[str, str]:
         f"{exc.reason_en}. Candidates: {listed}{tail}",
         f"{exc.reason_vi}. Các đơn vị có thể là: {listed}{tail}",
     )
-
-
-def _resolved_indicators(texts: list[str]) -> pa.Table:
-    resolver = indicator_resolver()
-    out = []
-    for text in texts:
-        try:
-            out.append((text, resolver.resolve(text), None, None))
-        except ResolutionError as exc:
-            out.append((text, None, *_with_candidates(exc)))
-    names = ["indicator", "indicator_code", "indicator_reason_en", "indicator_reason_vi"]
-    return pa.table({n: pa.array([r[i] for r in out], pa.string()) for i, n in enumerate(names)})
 
 
 NORMALISED_ROWS = f"""

@@ -96,6 +96,21 @@ def _unit(code, gso, name, short, level, parent, valid_from=None, valid_to=None,
     }
 
 
+def _province(row: dict, code: str, valid_from, valid_to, successor) -> dict:
+    """A province unit from a row of either era's table (both name the same fields)."""
+    return _unit(
+        code,
+        row["provinceCode"],
+        row["province"],
+        row["provinceShort"],
+        "province",
+        "VN",
+        valid_from,
+        valid_to,
+        successor,
+    )
+
+
 @cache
 def load_org_units() -> OrgUnitReference:
     """Every union unit and the legacy→2025 crosswalk. Cached: the source never changes in a run."""
@@ -127,19 +142,7 @@ def load_org_units() -> OrgUnitReference:
     ward_successors = _legacy_ward_successors(mapping, legacy, current)
     for r in legacy:
         p = legacy_province_code(r["provinceCode"])
-        add(
-            _unit(
-                p,
-                r["provinceCode"],
-                r["province"],
-                r["provinceShort"],
-                "province",
-                "VN",
-                None,
-                LAST_LEGACY_DAY,
-                province_successor[r["provinceCode"]],
-            )
-        )
+        add(_province(r, p, None, LAST_LEGACY_DAY, province_successor[r["provinceCode"]]))
         d = f"D{r['districtCode']}"
         add(
             _unit(
@@ -193,19 +196,7 @@ def load_org_units() -> OrgUnitReference:
 
     for r in current:
         p = new_province_code(r["provinceCode"])
-        add(
-            _unit(
-                p,
-                r["provinceCode"],
-                r["province"],
-                r["provinceShort"],
-                "province",
-                "VN",
-                MERGER_DATE,
-                None,
-                None,
-            )
-        )
+        add(_province(r, p, MERGER_DATE, None, None))
         add(
             _unit(
                 new_commune_code(r["wardCode"]),

@@ -29,6 +29,15 @@ def read_marts(path: Path) -> dict[str, pd.DataFrame]:
         return {name: con.sql(f"select * from {name}").df() for name in MARTS}
 
 
+def gx_evaluation(result: dg.ExecuteInProcessResult):
+    (evaluation,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "gx_values_contract_and_consistency"
+    ]
+    return evaluation
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -129,11 +138,7 @@ def test_bad_submission_blocks_publishing_and_is_named(runs, first_run):
     with dg.DagsterInstance.get() as instance:
         result = cli.run_nightly_once(instance)
     assert not result.success
-    (gx_check,) = [
-        e
-        for e in result.get_asset_check_evaluations()
-        if e.check_name == "gx_values_contract_and_consistency"
-    ]
+    gx_check = gx_evaluation(result)
     assert not gx_check.passed
     assert "bad_P2025-01_2025-12.csv" in gx_check.metadata["submissions_to_review"].value
     assert gx_check.metadata["failing_rows"].value == 2
@@ -154,11 +159,7 @@ def test_steward_rejects_the_bad_submission_and_the_next_run_publishes(runs, fir
     with dg.DagsterInstance.get() as instance:
         blocked = cli.run_nightly_once(instance)
         assert not blocked.success
-        (gx_check,) = [
-            e
-            for e in blocked.get_asset_check_evaluations()
-            if e.check_name == "gx_values_contract_and_consistency"
-        ]
+        gx_check = gx_evaluation(blocked)
         listed = gx_check.metadata["submissions_to_review"].value
         short_id = listed.split("(")[1].split(")")[0]  # "- bad_….csv (0123456789ab)"
         job = build_definitions().resolve_job_def(STEWARD_JOB)
