@@ -19,8 +19,7 @@ import pyarrow as pa
 from ingestion.normalise import NumberParseError, PeriodParseError, parse_period, parse_vn_number
 from ingestion.readers.dispatch import read_submission
 from ingestion.readers.long_table import UnreadableFile
-from ingestion.reference.catalogue import load_catalogue
-from ingestion.reference.org_units import load_org_units
+from ingestion.reference.tables import land_reference_tables
 from ingestion.resolve import ResolutionError, indicator_resolver, unit_resolver
 
 RAW_DDL = """
@@ -122,18 +121,9 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def land_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Replace the reference tables with the current catalogue and org units."""
+    """Replace the reference tables with the current reviewed files."""
     ensure_raw_schema(con)
-    org = load_org_units()
-    frames = {
-        "ref_org_units": org.units,
-        "ref_org_unit_crosswalk": org.crosswalk,
-        "ref_indicators": load_catalogue(),
-    }
-    for name, frame in frames.items():
-        con.register("_frame", frame)
-        con.execute(f"create or replace table raw.{name} as select * from _frame")
-        con.unregister("_frame")
+    land_reference_tables(con)
 
 
 def content_hash(data: bytes) -> str:

@@ -19,6 +19,12 @@ CATALOGUE_COLUMNS = [
     "kind",
     "time_aggregation",
     "hierarchy_aggregation",
+    "numerator",
+    "denominator",
+    "disaggregations",
+    "beneficiary",
+    "plausible_per_beneficiary_min_vnd",
+    "plausible_per_beneficiary_max_vnd",
 ]
 SUBJECTS = ("members", "programmes", "finances", "targets")
 KINDS = ("stock", "flow", "ratio", "part_of_whole")
@@ -41,6 +47,7 @@ def load_catalogue() -> pd.DataFrame:
                 f"kind {entry.get('kind')!r}; subject must be one of {SUBJECTS}, "
                 f"kind one of {KINDS}"
             )
+        plausible = entry.get("plausible_per_beneficiary_vnd") or [None, None]
         rows.append(
             {
                 "indicator_code": code,
@@ -53,6 +60,13 @@ def load_catalogue() -> pd.DataFrame:
                 "kind": entry["kind"],
                 "time_aggregation": entry["time_aggregation"],
                 "hierarchy_aggregation": entry["hierarchy_aggregation"],
+                "numerator": entry.get("numerator"),
+                "denominator": entry.get("denominator"),
+                # Pipe-joined like aliases: one flat table for dbt and the resolvers.
+                "disaggregations": "|".join(entry.get("disaggregations", [])),
+                "beneficiary": entry.get("beneficiary"),
+                "plausible_per_beneficiary_min_vnd": plausible[0],
+                "plausible_per_beneficiary_max_vnd": plausible[1],
             }
         )
     frame = pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
