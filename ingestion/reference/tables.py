@@ -11,6 +11,7 @@ from collections.abc import Callable
 import duckdb
 import pandas as pd
 
+from ingestion.reference.calendar import load_reporting_calendar
 from ingestion.reference.catalogue import load_catalogue
 from ingestion.reference.org_units import load_org_units
 
@@ -19,6 +20,7 @@ REFERENCE_TABLES: dict[str, Callable[[], pd.DataFrame]] = {
     "ref_org_units": lambda: load_org_units().units,
     "ref_org_unit_crosswalk": lambda: load_org_units().crosswalk,
     "ref_indicators": load_catalogue,
+    "ref_reporting_calendar": load_reporting_calendar,
 }
 
 
