@@ -5,6 +5,7 @@ VWU_INBOX          where submissions arrive (default: $VWU_DATA_DIR/inbox)
 VWU_ARCHIVE        where every received file is kept unchanged ($VWU_DATA_DIR/archive)
 VWU_WAREHOUSE_DB   the build database, opened by the pipeline only ($VWU_DATA_DIR/warehouse.duckdb)
 VWU_PUBLISHED_DB   the analysts' database ($VWU_DATA_DIR/published/marts.duckdb)
+VWU_QUALITY_DIR    per-run quality reports, Great Expectations Data Docs ($VWU_DATA_DIR/quality)
 VWU_DEMO_SEED      seed of the demo batch written on first use (default 2025)
 """
 
@@ -24,6 +25,7 @@ class Settings:
     archive: Path
     warehouse_db: Path
     published_db: Path
+    quality_dir: Path
     demo_seed: int
 
     @classmethod
@@ -40,5 +42,6 @@ class Settings:
             archive=path("VWU_ARCHIVE", data_dir / "archive"),
             warehouse_db=path("VWU_WAREHOUSE_DB", data_dir / "warehouse.duckdb"),
             published_db=path("VWU_PUBLISHED_DB", data_dir / "published" / "marts.duckdb"),
+            quality_dir=path("VWU_QUALITY_DIR", data_dir / "quality"),
             demo_seed=int(env.get("VWU_DEMO_SEED", "2025")),
         )

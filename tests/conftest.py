@@ -11,7 +11,13 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("VWU_DATA_DIR", str(tmp_path / "data"))
-    for name in ("VWU_INBOX", "VWU_ARCHIVE", "VWU_WAREHOUSE_DB", "VWU_PUBLISHED_DB"):
+    for name in (
+        "VWU_INBOX",
+        "VWU_ARCHIVE",
+        "VWU_WAREHOUSE_DB",
+        "VWU_PUBLISHED_DB",
+        "VWU_QUALITY_DIR",
+    ):
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "dagster_home"
     home.mkdir()
