@@ -20,7 +20,12 @@ from ingestion.normalise import NumberParseError, PeriodParseError, parse_period
 from ingestion.readers.dispatch import read_submission
 from ingestion.readers.long_table import UnreadableFile
 from ingestion.reference.tables import land_reference_tables
-from ingestion.resolve import ResolutionError, indicator_resolver, unit_resolver
+from ingestion.resolve import (
+    ResolutionError,
+    disaggregation_resolver,
+    indicator_resolver,
+    unit_resolver,
+)
 
 RAW_DDL = """
 create schema if not exists raw;
@@ -82,6 +87,12 @@ alter table raw.submission_values add column if not exists note varchar;
 alter table raw.submission_values add column if not exists unit_text varchar;
 alter table raw.submission_values add column if not exists indicator_text varchar;
 alter table raw.rejections add column if not exists source_location varchar;
+-- received_at is when the file arrived in the inbox (its mtime there, never later than
+-- landing); landed_at is when the pipeline took it in. Databases landed before landed_at
+-- existed keep null there.
+alter table raw.submissions add column if not exists landed_at timestamp;
+-- The disaggregation as written; `disaggregation` holds its canonical code (null: total).
+alter table raw.submission_values add column if not exists disaggregation_text varchar;
 """
 
 
@@ -157,22 +168,32 @@ def land_inbox(
     inbox: Path,
     archive_dir: Path,
     con: duckdb.DuckDBPyConnection,
-    received_at: dt.datetime | None = None,
+    landed_at: dt.datetime | None = None,
     batch_size: int = 2_000,
 ) -> LandingResult:
     """Land every file waiting in the inbox, a batch of files per transaction.
 
     Working a batch at a time keeps the per-file cost to reading, hashing and archiving:
-    the rules run once over all the batch's rows in SQL.
+    the rules run once over all the batch's rows in SQL. Times are naive UTC.
     """
     ensure_raw_schema(con)
-    received_at = received_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    landed_at = landed_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     result = LandingResult()
     paths = inbox_files(inbox)
     for start in range(0, len(paths), batch_size):
         batch = paths[start : start + batch_size]
-        result.files.extend(_land_batch(con, batch, archive_dir, received_at))
+        result.files.extend(_land_batch(con, batch, archive_dir, landed_at))
     return result
+
+
+def received_time(path: Path, landed_at: dt.datetime) -> dt.datetime:
+    """When the file arrived in the inbox: its modification time there, in naive UTC.
+
+    Capped at the landing time: a clock set ahead on the machine that wrote the file must
+    not make a report look received after it was taken in.
+    """
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None)
+    return min(mtime, landed_at)
 
 
 @dataclass
@@ -181,12 +202,15 @@ class _ReceivedFile:
     submission_id: str
     archived: Path
     shape: str
+    received_at: dt.datetime
     rows: pa.Table | None = None
     error: UnreadableFile | None = None
 
 
-def _read_file(path: Path, data: bytes, submission_id: str, archived: Path) -> _ReceivedFile:
-    received = _ReceivedFile(path, submission_id, archived, "unknown")
+def _read_file(
+    path: Path, data: bytes, submission_id: str, archived: Path, received_at: dt.datetime
+) -> _ReceivedFile:
+    received = _ReceivedFile(path, submission_id, archived, "unknown", received_at)
     try:
         received.shape, rows = read_submission(path, data)
         if rows.num_rows == 0:
@@ -206,10 +230,12 @@ def _land_batch(
     con: duckdb.DuckDBPyConnection,
     paths: list[Path],
     archive_dir: Path,
-    received_at: dt.datetime,
+    landed_at: dt.datetime,
 ) -> list[FileOutcome]:
     arrived = []
+    received_at: dict[Path, dt.datetime] = {}
     for path in paths:
+        received_at[path] = received_time(path, landed_at)
         data = path.read_bytes()
         submission_id = content_hash(data)
         arrived.append(
@@ -229,7 +255,7 @@ def _land_batch(
             outcomes[path] = FileOutcome(path.name, submission_id, "duplicate")
             continue
         known.add(submission_id)  # the same bytes twice in one batch are one submission
-        new_files.append(_read_file(path, data, submission_id, archived))
+        new_files.append(_read_file(path, data, submission_id, archived, received_at[path]))
 
     con.execute("begin transaction")
     try:
@@ -249,7 +275,7 @@ def _land_batch(
                         received.error.reason_vi,
                     ],
                 )
-        _insert_submissions(con, new_files, outcomes, received_at)
+        _insert_submissions(con, new_files, outcomes, landed_at)
     except BaseException:
         con.execute("rollback")
         raise
@@ -286,10 +312,11 @@ SUBMISSION_FIELDS = [
     ("rows_rejected", pa.int32()),
     ("rejection_reason_en", pa.string()),
     ("rejection_reason_vi", pa.string()),
+    ("landed_at", pa.timestamp("us")),
 ]
 
 
-def _insert_submissions(con, files: list[_ReceivedFile], outcomes, received_at) -> None:
+def _insert_submissions(con, files: list[_ReceivedFile], outcomes, landed_at) -> None:
     rows = []
     for f in files:
         o = outcomes[f.path]
@@ -301,7 +328,7 @@ def _insert_submissions(con, files: list[_ReceivedFile], outcomes, received_at) 
                 f.submission_id,
                 o.file_name,
                 str(f.archived),
-                received_at,
+                f.received_at,
                 f.shape,
                 o.status,
                 o.rows_read,
@@ -309,6 +336,7 @@ def _insert_submissions(con, files: list[_ReceivedFile], outcomes, received_at) 
                 o.rows_rejected,
                 o.reason,
                 reason_vi,
+                landed_at,
             )
         )
     if not rows:
@@ -364,15 +392,47 @@ def write_submitter_report(
 # Each rule says which cell is wrong and why, in English and Vietnamese. A row breaking
 # several rules is rejected once per rule, so the submitter sees every problem at once.
 # The period and value rules read the reasons the normalisers gave (null when parsed).
-ROW_RULES = [
+CELL_RULES = [
     ("unit", "unit_text = ''", "'the unit is empty'", "'thiếu đơn vị'"),
     ("unit", "unit_reason_en is not null", "unit_reason_en", "unit_reason_vi"),
     ("period", "period_reason_en is not null", "period_reason_en", "period_reason_vi"),
     ("indicator", "indicator_text = ''", "'the indicator is empty'", "'thiếu chỉ tiêu'"),
     ("indicator", "indicator_reason_en is not null", "indicator_reason_en", "indicator_reason_vi"),
     ("value", "value_reason_en is not null", "value_reason_en", "value_reason_vi"),
+    (
+        "disaggregation",
+        "disaggregation_reason_en is not null",
+        "disaggregation_reason_en",
+        "disaggregation_reason_vi",
+    ),
 ]
-REJECTED_CELL = {"unit": "unit_text", "indicator": "indicator_text", "value": "value_text"}
+# Repeats within one file, among the rows every cell rule accepted (same unit, period,
+# indicator and disaggregation): an exact repeat (same value) keeps the first row and rejects
+# each later one; rows that disagree are all rejected, since the file does not say which
+# value is right and taking either would be a guess.
+REPEAT_RULES = [
+    (
+        "value",
+        "duplicate_of is not null",
+        "'duplicate of row ' || duplicate_of",
+        "'trùng lặp với dòng ' || duplicate_of",
+    ),
+    (
+        "value",
+        "conflicting_rows is not null",
+        "'conflicting values for the same unit, period, indicator and disaggregation in rows '"
+        " || conflicting_rows || '; none was taken, send the right value once'",
+        "'các dòng ' || conflicting_rows || ' ghi giá trị khác nhau cho cùng đơn vị, kỳ, chỉ tiêu"
+        " và phân tổ; không dòng nào được nhận, hãy gửi lại một giá trị đúng'",
+    ),
+]
+ROW_RULES = CELL_RULES + REPEAT_RULES
+REJECTED_CELL = {
+    "unit": "unit_text",
+    "indicator": "indicator_text",
+    "value": "value_text",
+    "disaggregation": "disaggregation_text",
+}
 # Plain integers, by far the most common value, are cast in SQL; everything else (Vietnamese
 # separators, money words, qualifiers, fractions, percentages) goes through parse_vn_number
 # once per distinct text.
@@ -411,6 +471,13 @@ UNIT_FIELDS = [
     ("unit_code", pa.string()),
     ("unit_reason_en", pa.string()),
     ("unit_reason_vi", pa.string()),
+]
+DISAGGREGATION_FIELDS = [
+    ("disaggregation_text", pa.string()),
+    ("indicator_code", pa.string()),
+    ("disaggregation_code", pa.string()),
+    ("disaggregation_reason_en", pa.string()),
+    ("disaggregation_reason_vi", pa.string()),
 ]
 INDICATOR_FIELDS = [
     ("indicator", pa.string()),
@@ -470,6 +537,18 @@ def _resolved_indicators(texts: list[str]) -> pa.Table:
     return _lookup_table(INDICATOR_FIELDS, rows)
 
 
+def _resolved_disaggregations(pairs: list[tuple[str, str]]) -> pa.Table:
+    """Each distinct (disaggregation as written, indicator code) → code, or why it is not one."""
+    resolver = disaggregation_resolver()
+    rows = []
+    for text, indicator in pairs:
+        try:
+            rows.append((text, indicator, resolver.resolve(text, indicator), None, None))
+        except ResolutionError as exc:
+            rows.append((text, indicator, None, exc.reason_en, exc.reason_vi))
+    return _lookup_table(DISAGGREGATION_FIELDS, rows)
+
+
 CANDIDATES_LISTED = 10
 
 
@@ -495,7 +574,9 @@ select
     r.period, r.value_text,
     nullif(trim(r.unit_of_measure), '') as unit_of_measure,
     nullif(trim(r.programme), '') as programme,
-    nullif(trim(r.disaggregation), '') as disaggregation,
+    nullif(trim(r.disaggregation), '') as disaggregation_text,
+    d.disaggregation_code as disaggregation, d.disaggregation_reason_en,
+    d.disaggregation_reason_vi,
     nullif(trim(r.note), '') as note,
     p.period_code, p.period_kind, p.period_as_of, p.period_reason_en, p.period_reason_vi,
     case when regexp_full_match(trim(r.value_text), '{PLAIN_INTEGER}')
@@ -507,6 +588,42 @@ left join _periods p on r.period = p.period
 left join _values v on r.value_text = v.value_text
 left join _units u on trim(r.unit) = u.unit and p.period_end is not distinct from u.period_end
 left join _indicators i on trim(r.indicator) = i.indicator
+left join _disaggregations d
+    on trim(r.disaggregation) = d.disaggregation_text and i.indicator_code = d.indicator_code
+"""
+
+
+def _repeats_sql(source: str, cell_rule_broken: str) -> str:
+    """Rows of `source` that repeat a key of their file: which earlier row they duplicate,
+    or the list of rows whose values conflict."""
+    return f"""
+with
+clean as (
+    select
+        submission_id, row_number, unit, period_code, indicator,
+        coalesce(disaggregation, '') as disaggregation_key,
+        hash(value, whole, approximate, is_percent) as value_key
+    from {source}
+    where not ({cell_rule_broken})
+),
+repeated as (
+    select
+        submission_id, unit, period_code, indicator, disaggregation_key,
+        min(row_number) as first_row,
+        count(distinct value_key) as distinct_values,
+        string_agg(cast(row_number as varchar), ', ' order by row_number) as all_rows
+    from clean
+    group by submission_id, unit, period_code, indicator, disaggregation_key
+    having count(*) > 1
+)
+select
+    clean.submission_id, clean.row_number,
+    case when repeated.distinct_values = 1 and clean.row_number <> repeated.first_row
+         then repeated.first_row end as duplicate_of,
+    case when repeated.distinct_values > 1 then repeated.all_rows end as conflicting_rows
+from clean
+inner join repeated
+    using (submission_id, unit, period_code, indicator, disaggregation_key)
 """
 
 
@@ -535,9 +652,22 @@ def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tupl
     con.register("_units", _resolved_units(unit_pairs))
     con.register("_indicators", _resolved_indicators(indicator_texts))
     con.register("_values", _parsed_values(value_texts))
+    disaggregation_pairs = con.execute(
+        "select distinct trim(r.disaggregation), i.indicator_code from _rows r "
+        "join _indicators i on trim(r.indicator) = i.indicator "
+        "where trim(r.disaggregation) <> '' and i.indicator_code is not null"
+    ).fetchall()
+    con.register("_disaggregations", _resolved_disaggregations(disaggregation_pairs))
+    cell_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in CELL_RULES)
     any_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in ROW_RULES)
     try:
-        con.execute(f"create or replace temp table _normalised as {NORMALISED_ROWS}")
+        con.execute(f"create or replace temp table _cells as {NORMALISED_ROWS}")
+        con.execute(
+            f"create or replace temp table _normalised as "
+            f"with repeats as ({_repeats_sql('_cells', cell_rule_broken)}) "
+            "select c.*, repeats.duplicate_of, repeats.conflicting_rows from _cells c "
+            "left join repeats using (submission_id, row_number)"
+        )
         for column, predicate, reason_en, reason_vi in ROW_RULES:
             cell = REJECTED_CELL.get(column, column)
             con.execute(
@@ -558,12 +688,12 @@ def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tupl
                 submission_id, row_number, unit_code, period_code, indicator_code, value,
                 value_text, value_approximate, value_qualifier, value_whole, value_is_percent,
                 period_text, period_kind, period_as_of, source_location, unit_of_measure,
-                programme, disaggregation, note, unit_text, indicator_text
+                programme, disaggregation, note, unit_text, indicator_text, disaggregation_text
             )
             select submission_id, row_number, unit, period_code, indicator, value, value_text,
                    approximate, qualifier, whole, is_percent, period, period_kind, period_as_of,
                    source_location, unit_of_measure, programme, disaggregation, note,
-                   unit_text, indicator_text
+                   unit_text, indicator_text, disaggregation_text
             from _normalised where not ({any_rule_broken})
             """
         )
@@ -575,6 +705,7 @@ def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tupl
         ).fetchall()
     finally:
         con.execute("drop table if exists _normalised")
-        for name in ("_rows", "_periods", "_values", "_units", "_indicators"):
+        con.execute("drop table if exists _cells")
+        for name in ("_rows", "_periods", "_values", "_units", "_indicators", "_disaggregations"):
             con.unregister(name)
     return {sid: (read, accepted) for sid, read, accepted in counts}

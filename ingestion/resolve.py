@@ -41,13 +41,16 @@ import pandas as pd
 
 from ingestion.normalise.text import fold, to_nfc
 from ingestion.reference.catalogue import load_catalogue
+from ingestion.reference.disaggregations import dimension_of, load_disaggregations
 from ingestion.reference.org_units import MERGER_DATE, load_org_units
 
 __all__ = [
     "LEVELS",
+    "DisaggregationResolver",
     "IndicatorResolver",
     "ResolutionError",
     "UnitResolver",
+    "disaggregation_resolver",
     "indicator_resolver",
     "unit_resolver",
 ]
@@ -443,6 +446,78 @@ class IndicatorResolver:
             f"{text.strip()!r} trùng tên {len(codes)} chỉ tiêu; hãy dùng mã chỉ tiêu",
             [f"{c} {self._names[c]}" for c in sorted(codes)],
         )
+
+
+class DisaggregationResolver:
+    """Resolves a disaggregation as written ('Dân tộc thiểu số', 'DTTS', 'Cấp tỉnh',
+    'level:province') to its canonical code for one indicator; None means the total.
+
+    A disaggregation the catalogue does not allow for the indicator is an error: a value
+    'by ethnic minority' of an indicator that is never broken down that way would be added
+    to its total downstream.
+    """
+
+    def __init__(self, catalogue: pd.DataFrame) -> None:
+        self._reference = load_disaggregations()
+        self._allowed: dict[str, frozenset[str]] = {}
+        for row in catalogue.itertuples(index=False):
+            listed = "" if _blank(row.disaggregations) else str(row.disaggregations)
+            self._allowed[str(row.indicator_code)] = frozenset(d for d in listed.split("|") if d)
+        self._indicator_codes = frozenset(self._allowed)
+
+    def allowed(self, indicator_code: str) -> frozenset[str]:
+        return self._allowed.get(indicator_code, frozenset())
+
+    def _codes(self, text: str) -> set[str]:
+        stripped = to_nfc(text).strip()
+        codes = set(self._reference.codes_by_text.get(stripped, set()))
+        codes |= self._reference.codes_by_text.get(fold(stripped), set())
+        # 'target:<indicator code>': the target an achievement is reported against.
+        head, _, member = stripped.partition(":")
+        if head.strip().casefold() == "target" and member.strip() in self._indicator_codes:
+            codes.add(f"target:{member.strip()}")
+        return codes
+
+    @lru_cache(maxsize=65_536)  # noqa: B019 (one resolver per process, see the factory)
+    def resolve(self, text: str, indicator_code: str) -> str | None:
+        if not text.strip() or fold(text) in self._reference.totals:
+            return None
+        codes = self._codes(text)
+        if not codes:
+            raise ResolutionError(
+                text,
+                f"{text.strip()!r} is not a known disaggregation; write e.g. 'Dân tộc thiểu số',"
+                " 'Phụ nữ làm chủ hộ', 'Cấp tỉnh' or a code from disaggregations.yml",
+                f"phân tổ {text.strip()!r} không có trong danh mục; ghi ví dụ 'Dân tộc thiểu số',"
+                " 'Phụ nữ làm chủ hộ', 'Cấp tỉnh'",
+            )
+        allowed = self.allowed(indicator_code)
+        fitting = sorted(c for c in codes if dimension_of(c) in allowed)
+        if len(fitting) == 1:
+            return fitting[0]
+        if not fitting:
+            listed = ", ".join(sorted(allowed)) or "none"
+            listed_vi = ", ".join(sorted(allowed)) or "không có"
+            raise ResolutionError(
+                text,
+                f"indicator {indicator_code} is not broken down by {text.strip()!r}"
+                f" ({', '.join(sorted(codes))}); the catalogue allows: {listed}",
+                f"chỉ tiêu {indicator_code} không phân tổ theo {text.strip()!r}; "
+                f"danh mục cho phép: {listed_vi}",
+                sorted(codes),
+            )
+        raise ResolutionError(
+            text,
+            f"{text.strip()!r} can mean {', '.join(fitting)} for {indicator_code}; write the code",
+            f"phân tổ {text.strip()!r} có thể là {', '.join(fitting)}; hãy ghi mã phân tổ",
+            fitting,
+        )
+
+
+@cache
+def disaggregation_resolver() -> DisaggregationResolver:
+    """The resolver over disaggregations.yml and the catalogue; built once per process."""
+    return DisaggregationResolver(load_catalogue())
 
 
 @cache

@@ -1,0 +1,177 @@
+"""Landing rules added with the contracts: repeated rows, disaggregation codes, received and
+landed times, and revisions kept in history."""
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.landing import land_inbox
+
+HEADER = "unit,period,indicator,value,disaggregation\n"
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
+        yield connection
+
+
+def write(inbox: Path, name: str, text: str, mtime: dt.datetime | None = None) -> Path:
+    inbox.mkdir(parents=True, exist_ok=True)
+    path = inbox / name
+    path.write_text(text, encoding="utf-8")
+    if mtime is not None:
+        stamp = mtime.replace(tzinfo=dt.UTC).timestamp()
+        os.utime(path, (stamp, stamp))
+    return path
+
+
+def rejections(con) -> list[tuple]:
+    return con.execute(
+        "select row_number, column_name, cell_text, reason_en, reason_vi "
+        "from raw.rejections order by row_number"
+    ).fetchall()
+
+
+def test_exact_repeat_keeps_the_first_row_and_rejects_each_repeat(tmp_path, con):
+    write(
+        tmp_path / "inbox",
+        "repeat.csv",
+        HEADER
+        + "P2025-01,2025,members_total,1000,\n"
+        + "P2025-01,2025,women_18_plus,2000,\n"
+        + "P2025-01,2025,members_total,1.000,\n"  # same value, written the Vietnamese way
+        + "P2025-01,2025,members_total,1000,\n",
+    )
+    (outcome,) = land_inbox(tmp_path / "inbox", tmp_path / "archive", con).files
+    assert (outcome.rows_read, outcome.rows_accepted, outcome.rows_rejected) == (4, 2, 2)
+    assert [(r[0], r[3], r[4]) for r in rejections(con)] == [
+        (4, "duplicate of row 2", "trùng lặp với dòng 2"),
+        (5, "duplicate of row 2", "trùng lặp với dòng 2"),
+    ]
+    kept = con.execute(
+        "select row_number, value from raw.submission_values where indicator_code = 'members_total'"
+    ).fetchall()
+    assert kept == [(2, 1000.0)]
+
+
+def test_conflicting_repeats_are_all_rejected(tmp_path, con):
+    write(
+        tmp_path / "inbox",
+        "conflict.csv",
+        HEADER
+        + "P2025-01,2025,members_total,1000,\n"
+        + "P2025-01,2025,members_total,1200,\n"
+        + "P2025-01,2025,members_lost,7,\n"
+        # the same indicator with another disaggregation is not a repeat
+        + "P2025-01,2025,prog_poor_households,40,\n"
+        + "P2025-01,2025,prog_poor_households,12,Dân tộc thiểu số\n",
+    )
+    (outcome,) = land_inbox(tmp_path / "inbox", tmp_path / "archive", con).files
+    assert (outcome.rows_read, outcome.rows_accepted, outcome.rows_rejected) == (5, 3, 2)
+    rows = rejections(con)
+    assert [(r[0], r[2]) for r in rows] == [(2, "1000"), (3, "1200")]
+    assert all("rows 2, 3" in r[3] and "dòng 2, 3" in r[4] for r in rows)
+
+
+def test_a_row_rejected_for_its_cells_does_not_count_as_a_repeat(tmp_path, con):
+    write(
+        tmp_path / "inbox",
+        "bad_then_good.csv",
+        HEADER + "P2025-01,2025,members_total,không rõ,\nP2025-01,2025,members_total,1000,\n",
+    )
+    (outcome,) = land_inbox(tmp_path / "inbox", tmp_path / "archive", con).files
+    assert (outcome.rows_accepted, outcome.rows_rejected) == (1, 1)
+    assert [r[1] for r in rejections(con)] == ["value"]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "written", "code"),
+    [
+        ("prog_poor_households", "Dân tộc thiểu số", "ethnic_minority"),
+        ("prog_poor_households", "dan toc thieu so", "ethnic_minority"),
+        ("prog_poor_households", "DTTS", "ethnic_minority"),
+        ("prog_households_out_of_poverty", "Phụ nữ làm chủ hộ", "female_head_of_household"),
+        ("prog_households_out_of_poverty", "female head of household", "female_head_of_household"),
+        ("members_by_kind", "Theo địa bàn dân cư", "residential"),
+        ("members_by_kind", "Công nhân", "worker"),
+        ("prog_model_women", "Cấp tỉnh", "level:province"),
+        ("prog_model_women", "level:commune", "level:commune"),
+        ("prog_gifts", "Trẻ em", "recipient:children"),
+        ("prog_activities", "Trẻ em", "topic:child_protection"),
+        ("prog_propaganda_sessions", "Dự án 8", "programme:du_an_8"),
+        ("target_value", "target:prog_d8_comm_groups", "target:prog_d8_comm_groups"),
+        ("members_total", "Tổng số", None),
+        ("members_total", "", None),
+    ],
+)
+def test_disaggregations_land_as_canonical_codes(tmp_path, con, indicator, written, code):
+    write(tmp_path / "inbox", "d.csv", HEADER + f"P2025-01,2025,{indicator},12,{written}\n")
+    assert land_inbox(tmp_path / "inbox", tmp_path / "archive", con).files[0].rows_accepted == 1
+    row = con.execute(
+        "select disaggregation, disaggregation_text from raw.submission_values"
+    ).fetchone()
+    assert row == (code, written or None)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "written", "reason"),
+    [
+        ("members_total", "Dân tộc thiểu số", "members_total is not broken down by"),
+        ("prog_poor_households", "Cấp tỉnh", "the catalogue allows: ethnic_minority"),
+        ("prog_poor_households", "người cao tuổi", "not a known disaggregation"),
+    ],
+)
+def test_disaggregation_not_allowed_or_unknown_is_a_rejected_row(
+    tmp_path, con, indicator, written, reason
+):
+    write(tmp_path / "inbox", "d.csv", HEADER + f"P2025-01,2025,{indicator},12,{written}\n")
+    (outcome,) = land_inbox(tmp_path / "inbox", tmp_path / "archive", con).files
+    assert (outcome.rows_accepted, outcome.rows_rejected) == (0, 1)
+    ((row, column, cell, reason_en, reason_vi),) = rejections(con)
+    assert (row, column, cell) == (2, "disaggregation", written)
+    assert reason in reason_en and reason_vi
+
+
+def test_received_at_is_the_inbox_mtime_capped_at_landing(tmp_path, con):
+    landed_at = dt.datetime(2026, 1, 20, 2, 0)
+    inbox = tmp_path / "inbox"
+    write(inbox, "early.csv", HEADER + "P2025-01,2025,members_total,1,\n", dt.datetime(2026, 1, 5))
+    write(inbox, "future.csv", HEADER + "P2025-02,2025,members_total,1,\n", dt.datetime(2027, 1, 1))
+    land_inbox(inbox, tmp_path / "archive", con, landed_at=landed_at)
+    rows = con.execute(
+        "select file_name, received_at, landed_at from raw.submissions order by file_name"
+    ).fetchall()
+    assert rows == [
+        ("early.csv", dt.datetime(2026, 1, 5), landed_at),
+        ("future.csv", landed_at, landed_at),
+    ]
+
+
+def test_a_revision_lands_beside_its_original_and_both_stay_in_history(tmp_path, con):
+    inbox = tmp_path / "inbox"
+    original = HEADER + "P2025-01,2025,members_total,1000,\nP2025-01,2025,women_18_plus,2000,\n"
+    write(inbox, "v1.csv", original, dt.datetime(2026, 1, 5))
+    land_inbox(inbox, tmp_path / "archive", con, landed_at=dt.datetime(2026, 1, 6))
+    write(inbox, "v2.csv", original.replace("1000", "1100"), dt.datetime(2026, 1, 9))
+    land_inbox(inbox, tmp_path / "archive", con, landed_at=dt.datetime(2026, 1, 10))
+    history = con.execute(
+        "select s.file_name, s.received_at, v.value from raw.submission_values v "
+        "join raw.submissions s using (submission_id) "
+        "where v.indicator_code = 'members_total' order by s.received_at"
+    ).fetchall()
+    assert history == [
+        ("v1.csv", dt.datetime(2026, 1, 5), 1000.0),
+        ("v2.csv", dt.datetime(2026, 1, 9), 1100.0),
+    ]
+    # The rule of the facts (contract 3): the latest received submission for the key wins.
+    latest = con.execute(
+        "select v.value from raw.submission_values v join raw.submissions s using "
+        "(submission_id) where v.indicator_code = 'members_total' "
+        "order by s.received_at desc, s.submission_id desc limit 1"
+    ).fetchone()
+    assert latest == (1100.0,)
+    assert sorted(p.name for p in (tmp_path / "archive").rglob("*.csv")) == ["v1.csv", "v2.csv"]
