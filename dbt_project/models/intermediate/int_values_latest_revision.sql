@@ -1,6 +1,36 @@
--- A later submission for the same unit, period and indicator is a revision: it supersedes
--- the earlier value here, while both stay in the raw history.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook=["{{ refresh_changed_reports() }}", "{{ delete_changed_reports() }}"],
+    post_hook=["{{ drop_changed_reports() }}"],
+) }}
+-- Contract 3: the latest received submission for a unit × period × form that no steward
+-- rejected or sent back supplies ALL the key's values; a value the revision leaves out is
+-- gone from the facts (it stays in the raw history). Grain: unit × period × indicator ×
+-- disaggregation. Incremental by report: only changed reports are rebuilt.
 with
+
+reports as (
+    select * from {{ ref('int_report_revisions') }}
+    where current_submission_id is not null
+),
+
+{% if is_incremental() %}
+changed_reports as (
+    select * from {{ changed_reports_relation() }}
+),
+{% endif %}
+
+current_reports as (
+    select reports.*
+    from reports
+    {% if is_incremental() %}
+        inner join changed_reports
+            on reports.unit_code = changed_reports.unit_code
+            and reports.period_code = changed_reports.period_code
+            and reports.form = changed_reports.form
+    {% endif %}
+),
 
 values_submitted as (
     select * from {{ ref('stg_inbox__values') }}
@@ -10,46 +40,36 @@ submissions as (
     select * from {{ ref('stg_inbox__submissions') }}
 ),
 
-reviews as (
-    select * from {{ ref('int_submission_reviews') }}
+indicators as (
+    select * from {{ ref('stg_reference__indicators') }}
 ),
 
--- A submission a steward rejected or sent back leaves the facts; the revision before it,
--- if any, becomes current again.
-values_with_receipt as (
+current_values as (
     select
-        values_submitted.*,
+        values_submitted.unit_code,
+        values_submitted.period_code,
+        values_submitted.period_kind,
+        values_submitted.indicator_code,
+        values_submitted.disaggregation,
+        current_reports.form,
+        values_submitted.value,
+        values_submitted.value_text,
+        values_submitted.value_whole,
+        values_submitted.value_is_approximate,
+        values_submitted.submission_id,
         submissions.file_name,
+        values_submitted.source_row_number,
         submissions.received_at
-    from values_submitted
+    from current_reports
+    inner join values_submitted
+        on current_reports.current_submission_id = values_submitted.submission_id
+        and current_reports.unit_code = values_submitted.unit_code
+        and current_reports.period_code = values_submitted.period_code
+    inner join indicators
+        on values_submitted.indicator_code = indicators.indicator_code
+        and current_reports.form = indicators.subject_area
     inner join submissions
         on values_submitted.submission_id = submissions.submission_id
-    left join reviews
-        on values_submitted.submission_id = reviews.submission_id
-    where not coalesce(reviews.is_excluded_from_facts, false)
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by unit_code, period_code, indicator_code
-            order by received_at desc, submission_id desc, source_row_number desc
-        ) as revision_rank
-    from values_with_receipt
 )
 
-select
-    unit_code,
-    period_code,
-    indicator_code,
-    value,
-    value_text,
-    value_whole,
-    value_is_approximate,
-    submission_id,
-    file_name,
-    source_row_number,
-    received_at
-from ranked
-where revision_rank = 1
+select * from current_values

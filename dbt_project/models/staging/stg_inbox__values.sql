@@ -11,6 +11,8 @@ renamed as (
         unit_code,
         period_code,
         indicator_code,
+        -- The grain's fourth part: 'total' for a value that is not disaggregated (contract 5).
+        coalesce(nullif(trim(disaggregation), ''), 'total') as disaggregation,
         period_text,
         period_kind,
         value_text,

@@ -15,7 +15,10 @@ renamed as (
         unit as unit_of_measure,
         kind as indicator_kind,
         time_aggregation,
-        hierarchy_aggregation
+        hierarchy_aggregation,
+        numerator as numerator_indicator_code,
+        denominator as denominator_indicator_code,
+        disaggregations as allowed_disaggregations
     from source
 )
 
