@@ -1,20 +1,34 @@
 """`make run`: one nightly run over the inbox, with a summary a person can read.
 
-python -m orchestration.cli run           run the nightly job once
+python -m orchestration.cli run           recover from a killed run, then run the nightly job once
+python -m orchestration.cli recover       only the recovery: runs left "started" by a process that
+                                          died are marked failed, stale temporary files removed
 python -m orchestration.cli prepare-home  write DAGSTER_HOME's dagster.yaml (for `make ui`)
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 
 from ingestion.landing import inbox_files
 from ingestion.synthetic import generate_demo_batch
+from orchestration.publish.publisher import (
+    PublishLockBusy,
+    publish_lock,
+    remove_stale_temporaries,
+)
 from orchestration.settings import Settings
+
+PIPELINE_LOCK = ".pipeline.lock"
+# A run in one of these states holds its slot in the run queue until it ends.
+IN_PROGRESS = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
 
 DAGSTER_YAML = """\
 # Written by `python -m orchestration.cli prepare-home`.
@@ -25,6 +39,11 @@ run_queue:
   tag_concurrency_limits:
     - key: vwu/pipeline
       limit: 1
+run_monitoring:
+  # A run launched from the UI whose worker never starts is failed after this long;
+  # a worker killed after it started is found by `python -m orchestration.cli recover`.
+  enabled: true
+  start_timeout_seconds: 300
 """
 
 
@@ -44,6 +63,96 @@ def fill_demo_inbox_on_first_use(settings: Settings) -> int:
     if settings.warehouse_db.exists() or inbox_files(settings.inbox):
         return 0
     return len(generate_demo_batch(settings.inbox, seed=settings.demo_seed))
+
+
+class PipelineBusy(RuntimeError):
+    """Another `make run` holds the build database."""
+
+
+@contextmanager
+def pipeline_lock(settings: Settings) -> Iterator[None]:
+    """One `make run` at a time; the kernel releases the lock when its holder dies."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(settings.data_dir / PIPELINE_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 100, 0).decode("utf-8", "replace").strip() or "another process"
+            raise PipelineBusy(
+                f"another nightly run ({holder}) is using {settings.data_dir}; "
+                "nothing was done, run again when it has finished"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def process_start_time(pid: int) -> float | None:
+    """When the process started (epoch seconds), or None when there is no such process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(
+            float(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+    except (FileNotFoundError, ProcessLookupError, StopIteration):
+        return None
+    return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+
+
+def run_worker_is_alive(instance: dg.DagsterInstance, run_id: str) -> bool:
+    """Whether the process that started the run (its RUN_START event's pid) still runs it.
+
+    A process with that pid started after the run did is another one that reused the pid.
+    Runs are assumed to be started on this machine (one machine runs the warehouse).
+    """
+    records = instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.RUN_START, limit=1
+    ).records
+    if not records:
+        return True  # not started by a worker yet: the run monitor's start timeout handles it
+    pid = records[0].event_log_entry.dagster_event.pid
+    started = process_start_time(pid) if pid else None
+    return started is not None and started <= records[0].timestamp + 1
+
+
+def fail_orphaned_runs(instance: dg.DagsterInstance) -> list[str]:
+    failed = []
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS)):
+        if run_worker_is_alive(instance, run.run_id):
+            continue
+        instance.report_run_failed(
+            run,
+            message=(
+                "The process running this run died (killed or crashed) before it ended; "
+                "marked failed by `orchestration.cli recover`. The published database was "
+                "left as it was; the next run rebuilds everything."
+            ),
+        )
+        failed.append(f"run {run.run_id} of {run.job_name}: its process died; marked failed")
+    return failed
+
+
+def remove_stale_publications(settings: Settings) -> list[str]:
+    folder = settings.published_db.parent
+    if not folder.exists():
+        return []
+    try:
+        with publish_lock(folder, "recover", wait_seconds=0):
+            removed = remove_stale_temporaries(folder)
+    except PublishLockBusy:
+        return []  # a publisher is at work; it removes stale files itself
+    return [f"removed {p.name}, left by a publication that did not finish" for p in removed]
+
+
+def recover(instance: dg.DagsterInstance, settings: Settings) -> list[str]:
+    """Undo what a killed run leaves behind. The build database needs nothing: DuckDB replays
+    or drops its write-ahead log when next opened, and the next run rebuilds every model."""
+    return fail_orphaned_runs(instance) + remove_stale_publications(settings)
 
 
 def run_nightly_once(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
@@ -93,26 +202,45 @@ def summarise(result: dg.ExecuteInProcessResult, settings: Settings) -> str:
     return "\n".join(lines)
 
 
+def print_recovery(notes: list[str]) -> None:
+    for note in notes:
+        print(f"Recovery: {note}")
+
+
+def run_command(settings: Settings) -> int:
+    try:
+        with pipeline_lock(settings), dg.DagsterInstance.get() as instance:
+            print_recovery(recover(instance, settings))
+            written = fill_demo_inbox_on_first_use(settings)
+            if written:
+                print(
+                    f"The inbox {settings.inbox} was empty on first use: wrote a generated demo "
+                    f"batch of {written} submissions (seed {settings.demo_seed})."
+                )
+            result = run_nightly_once(instance)
+    except PipelineBusy as busy:
+        print(f"Not run: {busy}.")
+        return 1
+    print(summarise(result, settings))
+    return 0 if result.success else 1
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "run"
     home = prepare_dagster_home()
     if command == "prepare-home":
         print(f"DAGSTER_HOME={home}")
         return 0
+    settings = Settings.from_env()
+    if command == "recover":
+        with dg.DagsterInstance.get() as instance:
+            notes = recover(instance, settings)
+        print_recovery(notes or ["nothing to recover"])
+        return 0
     if command != "run":
         print(__doc__)
         return 2
-    settings = Settings.from_env()
-    written = fill_demo_inbox_on_first_use(settings)
-    if written:
-        print(
-            f"The inbox {settings.inbox} was empty on first use: wrote a generated demo batch "
-            f"of {written} submissions (seed {settings.demo_seed})."
-        )
-    with dg.DagsterInstance.get() as instance:
-        result = run_nightly_once(instance)
-    print(summarise(result, settings))
-    return 0 if result.success else 1
+    return run_command(settings)
 
 
 if __name__ == "__main__":
