@@ -7,13 +7,14 @@ module reads no environment variable and parses no dbt manifest.
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, get_asset_key_for_model
+from dagster_dbt import DbtCliResource
 
+from expectations.gate import EXPECTED_REPORTS_MODEL, ROLLED_UP_MODEL, VALUES_MODEL
 from orchestration.ingestion.assets import landed_submissions
 from orchestration.ingestion.sensors import build_inbox_sensor
 from orchestration.project import DBT_EXECUTABLE, dbt_project, ensure_manifest
 from orchestration.publish.assets import build_publish_asset
-from orchestration.quality.checks import CHECKED_MODEL, build_quality_checks
+from orchestration.quality.checks import blocking_check_assets, build_quality_checks
 from orchestration.quality.stewardship import build_steward_job
 from orchestration.warehouse.assets import build_warehouse_assets
 
@@ -24,12 +25,14 @@ PIPELINE_TAG = {"vwu/pipeline": "nightly"}  # the run queue admits one such run 
 def build_definitions() -> dg.Definitions:
     ensure_manifest()
     warehouse = build_warehouse_assets()
-    checked = get_asset_key_for_model([warehouse], CHECKED_MODEL)
+    checked_models = {VALUES_MODEL, ROLLED_UP_MODEL, EXPECTED_REPORTS_MODEL}
+    model_keys = {key.path[-1]: key for key in warehouse.keys if key.path[-1] in checked_models}
     marts = sorted(
         (key for key in warehouse.keys if key.path[-1].startswith("mart_")),
         key=lambda key: key.to_user_string(),
     )
-    publish = build_publish_asset([*marts, checked])
+    # The publish asset waits for the marts and for every asset carrying a blocking check.
+    publish = build_publish_asset([*marts, *blocking_check_assets(model_keys)])
     nightly = dg.define_asset_job(
         NIGHTLY_JOB,
         selection=dg.AssetSelection.all(),
@@ -47,7 +50,7 @@ def build_definitions() -> dg.Definitions:
     )
     return dg.Definitions(
         assets=[landed_submissions, warehouse, publish],
-        asset_checks=build_quality_checks(checked),
+        asset_checks=build_quality_checks(model_keys),
         jobs=[nightly, build_steward_job(PIPELINE_TAG)],
         schedules=[nightly_schedule],
         sensors=[build_inbox_sensor(nightly)],

@@ -1,76 +1,167 @@
-"""The Great Expectations gate: blocking asset checks on the current values.
+"""The quality gate as Dagster asset checks: one multi-check per suite of expectations/.
 
-The checks read the build database (the pipeline's own), validate pandas frames with the
-suites of expectations/, and report every failing row with the submissions to review.
+Each suite yields `<suite>_errors` (blocking: a failure stops the publish asset) and, where
+the suite has warning rules, `<suite>_warnings` (never blocks). The checks sit on the assets
+they validate; the work is expectations.gate.run_suite, which also writes every failing row
+to quality.check_failures.
 """
+
+from collections.abc import Mapping
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pandas as pd
 
-from expectations.frames import build_frames
-from expectations.runner import ValidationOutcome, validate
-from expectations.suites import consistency_rules, contract_rules
+from expectations.gate import CHECK_SPECS, VALUES_MODEL, CheckReport, CheckSpec, run_suite
+from expectations.suites import SUITES, Suite
 from orchestration.settings import Settings
 
-CHECKED_MODEL = "int_values_latest_revision"
 FIRST_ROWS_SHOWN = 20
+SHOWN_COLUMNS = {
+    "submission_id": "submission",
+    "file_name": "file",
+    "source_row_number": "row",
+    "unit_code": "unit",
+    "period_code": "period",
+    "indicator_code": "indicator",
+    "value": "value",
+    "expected": "expected",
+    "rule": "rule",
+}
 
 
-def load_current_values(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list, list]:
-    values = con.sql(f"select * from intermediate.{CHECKED_MODEL}").df()
-    units = [r[0] for r in con.execute("select unit_code from core.dim_org_unit").fetchall()]
-    indicators = [
-        r[0] for r in con.execute("select indicator_code from core.dim_indicator").fetchall()
+def quality_dir(settings: Settings) -> Path:
+    """Where Data Docs go. (A VWU_QUALITY_DIR setting is requested; derived meanwhile.)"""
+    return settings.data_dir / "quality"
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    return str(value).replace("|", "/").replace("\n", " ")
+
+
+def first_rows_table(rows: pd.DataFrame) -> str:
+    if rows.empty:
+        return "none"
+    shown = rows.head(FIRST_ROWS_SHOWN).copy()
+    shown["submission_id"] = shown["submission_id"].map(lambda s: s[:12] if s else s)
+    header = "| " + " | ".join(SHOWN_COLUMNS.values()) + " |"
+    rule = "|" + "---|" * len(SHOWN_COLUMNS)
+    body = [
+        "| " + " | ".join(_cell(row[c]) for c in SHOWN_COLUMNS) + " |"
+        for row in shown.to_dict("records")
     ]
-    return values, units, indicators
+    more = [f"\n… and {len(rows) - len(shown)} more in quality.check_failures"]
+    return "\n".join([header, rule, *body]) + (more[0] if len(rows) > len(shown) else "")
 
 
-def outcome_metadata(outcome: ValidationOutcome) -> dict[str, dg.MetadataValue]:
-    rows = outcome.failing_rows
-    submissions = sorted(
-        set(zip(rows.file_name.astype(str), rows.submission_id.astype(str), strict=True))
-    )
-    per_rule = "\n".join(
+def submissions_to_review(rows: pd.DataFrame) -> str:
+    listed = rows.dropna(subset=["submission_id"])
+    pairs = sorted(set(zip(listed.file_name.astype(str), listed.submission_id, strict=True)))
+    return "\n".join(f"- {name} ({sid[:12]})" for name, sid in pairs) or "none"
+
+
+def rules_table(report: CheckReport) -> str:
+    lines = [
         f"| {o.rule.name} | {o.rule.severity} | {'passed' if o.success else 'FAILED'} "
         f"| {o.failing_count} |"
-        for o in outcome.outcomes
-    )
-    return {
+        for o in report.outcomes
+    ]
+    return "| rule | severity | result | failing rows |\n|---|---|---|---|\n" + "\n".join(lines)
+
+
+def report_metadata(report: CheckReport, run_id: str) -> dict[str, dg.MetadataValue]:
+    rows = report.open_rows
+    metadata: dict[str, dg.MetadataValue] = {
         "failing_rows": dg.MetadataValue.int(len(rows)),
-        "rules": dg.MetadataValue.md(
-            "| rule | severity | result | failing rows |\n|---|---|---|---|\n" + per_rule
-        ),
-        "submissions_to_review": dg.MetadataValue.md(
-            "\n".join(f"- {name} ({sid[:12]})" for name, sid in submissions) or "none"
-        ),
-        "first_failing_rows": dg.MetadataValue.md(
-            rows.head(FIRST_ROWS_SHOWN).to_markdown(index=False) if len(rows) else "none"
+        "waived_by_steward": dg.MetadataValue.int(len(report.rows) - len(rows)),
+        "first_failing_rows": dg.MetadataValue.md(first_rows_table(rows)),
+        "submissions_to_review": dg.MetadataValue.md(submissions_to_review(rows)),
+        "rules": dg.MetadataValue.md(rules_table(report)),
+        "review_table": dg.MetadataValue.text(
+            f"select * from quality.check_failures where run_id = '{run_id}' "
+            f"and check_name = '{report.spec.name}'"
         ),
     }
+    if report.docs_index is not None:
+        metadata["data_docs"] = dg.MetadataValue.path(str(report.docs_index))
+    if report.skipped:
+        metadata["skipped"] = dg.MetadataValue.text(report.skipped)
+    return metadata
 
 
-def build_quality_checks(checked_asset: dg.AssetKey) -> list[dg.AssetChecksDefinition]:
-    @dg.asset_check(
-        asset=checked_asset,
-        name="gx_values_contract_and_consistency",
-        blocking=True,
-        description=(
-            "Great Expectations: values not negative, units and indicators known, members "
-            "not above women aged 18+. An error-severity failure blocks publishing."
-        ),
+def _description(spec: CheckSpec) -> str:
+    effect = "blocks publishing" if spec.blocking else "never blocks publishing"
+    return (
+        f"Great Expectations, {spec.suite.replace('_', ' ')} rules of {spec.severity} "
+        f"severity; a failure {effect}. Every failing row is in quality.check_failures."
     )
-    def gx_values_contract_and_consistency() -> dg.AssetCheckResult:
-        settings = Settings.from_env()
-        with duckdb.connect(str(settings.warehouse_db), read_only=True) as con:
-            values, units, indicators = load_current_values(con)
-        outcome = validate(
-            build_frames(values), contract_rules(units, indicators) + consistency_rules()
-        )
-        return dg.AssetCheckResult(
-            passed=not outcome.blocking_failed,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata=outcome_metadata(outcome),
-        )
 
-    return [gx_values_contract_and_consistency]
+
+def _target(spec: CheckSpec, model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetKey:
+    # A model not (yet) in the dbt project: its check sits on the values it derives from
+    # and reports the skip.
+    return model_keys.get(spec.model) or model_keys[VALUES_MODEL]
+
+
+def build_suite_check(
+    suite: Suite, model_keys: Mapping[str, dg.AssetKey]
+) -> dg.AssetChecksDefinition:
+    specs = CHECK_SPECS[suite]
+    targets = {spec.name: _target(spec, model_keys) for spec in specs}
+
+    @dg.multi_asset_check(
+        name=f"quality_{suite}",
+        specs=[
+            dg.AssetCheckSpec(
+                spec.name,
+                asset=targets[spec.name],
+                blocking=spec.blocking,
+                description=_description(spec),
+            )
+            for spec in specs
+        ],
+        description=f"The {suite.replace('_', ' ')} suite of the quality gate.",
+    )
+    def suite_check(context: dg.AssetCheckExecutionContext):
+        settings = Settings.from_env()
+        with duckdb.connect(str(settings.warehouse_db)) as con:
+            reports = run_suite(
+                con, suite, context.op_execution_context.run_id, quality_dir(settings) / "data_docs"
+            )
+        for report in reports:
+            if report.skipped:
+                context.log.info(f"{report.spec.name}: {report.skipped}")
+            yield dg.AssetCheckResult(
+                asset_key=targets[report.spec.name],
+                check_name=report.spec.name,
+                passed=report.passed,
+                severity=dg.AssetCheckSeverity.ERROR
+                if report.spec.blocking
+                else dg.AssetCheckSeverity.WARN,
+                metadata=report_metadata(report, context.op_execution_context.run_id),
+            )
+
+    return suite_check
+
+
+def build_quality_checks(
+    model_keys: Mapping[str, dg.AssetKey],
+) -> list[dg.AssetChecksDefinition]:
+    """`model_keys`: dbt model name → asset key, for the models present in the project."""
+    return [build_suite_check(suite, model_keys) for suite in SUITES]
+
+
+def blocking_check_assets(model_keys: Mapping[str, dg.AssetKey]) -> list[dg.AssetKey]:
+    """Every asset carrying a blocking check: the publish asset depends on them."""
+    keys = {
+        _target(spec, model_keys)
+        for specs in CHECK_SPECS.values()
+        for spec in specs
+        if spec.blocking
+    }
+    return sorted(keys, key=lambda key: key.to_user_string())

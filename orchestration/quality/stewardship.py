@@ -1,13 +1,16 @@
 """The steward's decisions, made from the Launchpad: a job with typed config.
 
 The job is tagged like the nightly job, so the run queue never lets it write the build
-database while a nightly run does. The next nightly run honours the decision.
+database while a nightly run does. The next nightly run honours the decision: a rejected or
+sent-back submission leaves the facts (dbt's int_submission_reviews), an accepted one has its
+warnings (and its over-time errors, statistical judgements) waived by the quality gate.
 """
 
 import dagster as dg
 import duckdb
 from pydantic import Field
 
+from expectations.review import ensure_quality_schema
 from ingestion.landing import ensure_raw_schema
 from ingestion.stewardship import Decision, DecisionError, record_decision
 from orchestration.settings import Settings
@@ -16,7 +19,7 @@ STEWARD_JOB = "steward_decision_job"
 
 
 class StewardDecisionConfig(dg.Config):
-    submission: str = Field(
+    submission_id: str = Field(
         description="The submission id, or its first 12 characters as listed under "
         "'submissions to review' on the failed check."
     )
@@ -37,10 +40,11 @@ def record_steward_decision(
         ensure_raw_schema(con)
         try:
             recorded = record_decision(
-                con, config.submission, config.decision, config.reason, config.steward
+                con, config.submission_id, config.decision, config.reason, config.steward
             )
         except DecisionError as exc:
             raise dg.Failure(description=str(exc)) from exc
+        ensure_quality_schema(con)  # the decision shows in quality.submission_reviews
     context.log.info(
         f"{recorded.steward} decided to {recorded.decision.value} {recorded.file_name} "
         f"({recorded.submission_id[:12]}): {recorded.reason or 'no reason given'}"

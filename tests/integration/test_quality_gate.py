@@ -1,0 +1,121 @@
+"""The gate for real: Dagster's nightly job with landing, dbt, GX and publishing.
+
+A bad submission blocks publishing; a steward rejects it through the steward job; the next
+run publishes, and the decision is in the audit tables.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.definitions import NIGHTLY_JOB, build_definitions
+from orchestration.publish.assets import PUBLISHED_MARTS
+from orchestration.quality.stewardship import STEWARD_JOB
+from orchestration.settings import Settings
+
+CLEAN = (
+    "unit,period,indicator,value\n"
+    "P2025-04,2025,members_total,800\n"
+    "P2025-04,2025,women_18_plus,1000\n"
+    "P2025-04,2025,members_admitted,30\n"
+    "P2025-04,2025,members_lost,10\n"
+)
+BAD = (
+    "unit,period,indicator,value\n"
+    "P2025-01,2025,members_total,900000\n"
+    "P2025-01,2025,women_18_plus,500000\n"
+    "P2025-01,2025,members_lost,-40\n"
+)
+
+
+def evaluations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
+    return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+
+def published(result: dg.ExecuteInProcessResult) -> bool:
+    return any(e.asset_key == PUBLISHED_MARTS for e in result.get_asset_materialization_events())
+
+
+def nightly(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    job = build_definitions().resolve_job_def(NIGHTLY_JOB)
+    return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def decide(instance: dg.DagsterInstance, config: dict) -> dg.ExecuteInProcessResult:
+    job = build_definitions().resolve_job_def(STEWARD_JOB)
+    return job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"ops": {"record_steward_decision": {"config": config}}},
+    )
+
+
+@pytest.fixture
+def inbox(data_dir: Path) -> Path:
+    path = Settings.from_env().inbox
+    path.mkdir(parents=True)
+    (path / "clean_P2025-04_2025.csv").write_text(CLEAN, encoding="utf-8")
+    (path / "bad_P2025-01_2025.csv").write_text(BAD, encoding="utf-8")
+    return path
+
+
+def test_bad_batch_blocks_until_a_steward_rejects_it(inbox):
+    settings = Settings.from_env()
+    with dg.instance_for_test() as instance:
+        blocked = nightly(instance)
+        assert not blocked.success and not published(blocked)
+        assert not settings.published_db.exists()
+        checks = evaluations(blocked)
+        contract, consistency = checks["contract_errors"], checks["consistency_errors"]
+        assert not contract.passed and not consistency.passed
+        assert contract.metadata["failing_rows"].value == 1
+        assert "amount_not_negative" in contract.metadata["first_failing_rows"].value
+        assert "members_lost" in contract.metadata["first_failing_rows"].value
+        listed = consistency.metadata["submissions_to_review"].value
+        assert "bad_P2025-01_2025.csv" in listed and "clean_" not in listed
+        assert Path(consistency.metadata["data_docs"].value).is_file()
+        # Checks of tables not built yet report their skip instead of crashing.
+        for name in ("rolled_up_over_time_errors", "completeness_warnings"):
+            if "skipped" in checks[name].metadata:
+                assert checks[name].passed
+                assert "skipped" in checks[name].metadata["skipped"].value
+
+        short_id = listed.split("(")[1].split(")")[0]
+        reason = "members above women 18+ and a negative count; resend corrected figures"
+        decided = decide(
+            instance,
+            {
+                "submission_id": short_id,
+                "decision": "reject",
+                "reason": reason,
+                "steward": "nguyen.thi.lan",
+            },
+        )
+        assert decided.success
+
+        after = nightly(instance)
+        assert after.success and published(after)
+        assert all(e.passed for n, e in evaluations(after).items() if n.endswith("_errors"))
+
+    with duckdb.connect(str(settings.warehouse_db), read_only=True) as con:
+        log = con.execute(
+            "select file_name, decision, reason, steward from quality.steward_decision_log"
+        ).fetchall()
+        review = con.execute(
+            "select review_status, errors from quality.submission_reviews "
+            "where file_name = 'bad_P2025-01_2025.csv'"
+        ).fetchall()
+        recorded = con.execute(
+            "select count(*) from quality.check_failures where file_name = ? and run_id = ?",
+            ["bad_P2025-01_2025.csv", blocked.run_id],
+        ).fetchone()[0]
+        in_facts = con.execute(
+            "select count(*) from intermediate.int_values_latest_revision "
+            "where unit_code = 'P2025-01'"
+        ).fetchone()[0]
+    assert log == [("bad_P2025-01_2025.csv", "reject", reason, "nguyen.thi.lan")]
+    assert review == [("reject", 0)]
+    assert recorded == 2
+    assert in_facts == 0
