@@ -1,39 +1,58 @@
+-- Finances by province and period in 2025 borders, from the roll-ups.
 with
 
-finance as (
-    select * from {{ ref('fct_finance') }}
+rolled_up as (
+    select * from {{ ref('int_values_rolled_up') }}
+    where borders = '2025'
+        and unit_level = 'province'
+        and disaggregation = 'total'
 ),
 
 org_units as (
     select * from {{ ref('dim_org_unit') }}
 ),
 
-province_values as (
-    select
-        finance.*,
-        org_units.unit_name_vi
-    from finance
-    inner join org_units
-        on finance.unit_code = org_units.unit_code
-    where org_units.unit_level = 'province'
-),
-
 pivoted as (
     select
         unit_code as province_code,
-        unit_name_vi as province_name_vi,
         period_code,
-        sum(value) filter (
+        period_kind,
+        period_end,
+        max(value) filter (
             where indicator_code = 'fin_trust_loan_balance'
         ) as trust_loan_balance_vnd,
-        sum(value) filter (
+        max(value) filter (
             where indicator_code = 'fin_borrowing_households'
         ) as borrowing_households,
-        sum(value) filter (
+        max(value) filter (
             where indicator_code = 'fin_money_mobilised'
-        ) as money_mobilised_vnd
-    from province_values
-    group by unit_code, unit_name_vi, period_code
+        ) as money_mobilised_vnd,
+        max(value) filter (
+            where indicator_code = 'fin_activity_spending'
+        ) as money_spent_vnd
+    from rolled_up
+    where indicator_code in (
+        'fin_trust_loan_balance', 'fin_borrowing_households', 'fin_money_mobilised',
+        'fin_activity_spending'
+    )
+    group by all
+),
+
+final as (
+    select
+        pivoted.province_code,
+        org_units.unit_name_vi as province_name_vi,
+        org_units.cluster_code,
+        pivoted.period_code,
+        pivoted.period_kind,
+        pivoted.period_end,
+        pivoted.trust_loan_balance_vnd,
+        pivoted.borrowing_households,
+        pivoted.money_mobilised_vnd,
+        pivoted.money_spent_vnd
+    from pivoted
+    inner join org_units
+        on pivoted.province_code = org_units.unit_code
 )
 
-select * from pivoted
+select * from final

@@ -1,33 +1,43 @@
+-- Programme results (kết quả chương trình) by programme × province × period in 2025 borders,
+-- one row per indicator and disaggregation, from the roll-ups.
 with
 
-programme_results as (
-    select * from {{ ref('fct_programme_results') }}
+rolled_up as (
+    select * from {{ ref('int_values_rolled_up') }}
+    where borders = '2025'
+        and unit_level = 'province'
 ),
 
 indicators as (
     select * from {{ ref('dim_indicator') }}
+    where subject_area = 'programmes'
 ),
 
 org_units as (
     select * from {{ ref('dim_org_unit') }}
 ),
 
-province_results as (
+final as (
     select
         indicators.programme_code,
-        programme_results.unit_code as province_code,
+        rolled_up.unit_code as province_code,
         org_units.unit_name_vi as province_name_vi,
-        programme_results.period_code,
-        programme_results.indicator_code,
+        rolled_up.period_code,
+        rolled_up.period_kind,
+        rolled_up.indicator_code,
         indicators.indicator_name_vi,
         indicators.unit_of_measure,
-        programme_results.value
-    from programme_results
+        rolled_up.disaggregation,
+        rolled_up.value,
+        rolled_up.value_whole,
+        rolled_up.value_reported,
+        rolled_up.value_from_children,
+        rolled_up.difference
+    from rolled_up
     inner join indicators
-        on programme_results.indicator_code = indicators.indicator_code
+        on rolled_up.indicator_code = indicators.indicator_code
     inner join org_units
-        on programme_results.unit_code = org_units.unit_code
-    where org_units.unit_level = 'province'
+        on rolled_up.unit_code = org_units.unit_code
 )
 
-select * from province_results
+select * from final
