@@ -8,6 +8,7 @@ an edited indicator code would file a value under the wrong indicator.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from os import PathLike
 
 from openpyxl import Workbook
@@ -48,6 +49,7 @@ def _write_sheet(
     unit_name: str,
     period: str,
     indicators: list[dict[str, str]],
+    values: Mapping[str, object],
 ) -> None:
     for row, (label, value) in enumerate(
         zip(HEADER_LABELS, (unit_code, unit_name, period), strict=True), 1
@@ -61,6 +63,8 @@ def _write_sheet(
         ws.cell(row=row, column=1, value=str(indicator["code"])).number_format = "@"
         ws.cell(row=row, column=2, value=indicator["name_vi"])
         ws.cell(row=row, column=3, value=indicator.get("unit", ""))
+        if indicator["code"] in values:
+            ws.cell(row=row, column=4, value=values[indicator["code"]])
         for column in _EDITABLE_COLUMNS:
             ws.cell(row=row, column=column).protection = _UNLOCKED
     for letter, width in _COLUMN_WIDTHS.items():
@@ -77,8 +81,13 @@ def write_form(
     unit_name: str,
     period: str,
     indicators: list[dict[str, str]],
+    values: Mapping[str, object] | None = None,
 ) -> None:
-    """Write the form for one unit and period; every subject area gets its sheet."""
+    """Write the form for one unit and period; every subject area gets its sheet.
+
+    `values` (indicator code → value) fills the 'Giá trị' cells, as a unit would: the
+    synthetic batches send filled forms.
+    """
     unknown = sorted({i["subject"] for i in indicators} - SHEET_TITLES.keys())
     if unknown:
         raise ValueError(f"unknown subject area(s) {unknown}; expected one of {list(SHEET_TITLES)}")
@@ -87,7 +96,7 @@ def write_form(
     for subject, title in SHEET_TITLES.items():
         ws = workbook.create_sheet(title=title)
         subject_indicators = [i for i in indicators if i["subject"] == subject]
-        _write_sheet(ws, unit_code, unit_name, period, subject_indicators)
+        _write_sheet(ws, unit_code, unit_name, period, subject_indicators, values or {})
     if default is not None:
         workbook.remove(default)
     workbook.save(path)
