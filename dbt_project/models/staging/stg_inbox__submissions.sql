@@ -16,7 +16,8 @@ renamed as (
         rows_rejected,
         rejection_reason_en,
         rejection_reason_vi,
-        cast(received_at as timestamp) as received_at
+        cast(received_at as timestamp) as received_at,
+        cast(landed_at as timestamp) as landed_at
     from source
 )
 
