@@ -131,7 +131,7 @@ def inject(
     """Apply one defect; None when the submission has nothing it could apply to."""
     rows = submission.rows
     if kind == "amount_x1000":
-        row = _pick(rng, rows, _is_money)
+        row = _pick(rng, rows, lambda r: _is_money(r) and r.expected.value > 0)  # type: ignore[union-attr]
         if row is None:
             return None
         assert row.expected is not None
