@@ -80,9 +80,12 @@ def prepare_values(values: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def values_frame(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+def values_frame(
+    values: pd.DataFrame, catalogue: pd.DataFrame, known_units: set[str]
+) -> pd.DataFrame:
     """One row per current value, with the derived columns of the contract rules."""
     frame = values.copy()
+    frame["unit_is_known"] = frame["unit_code"].isin(known_units)
     measure = frame["indicator_code"].map(catalogue.set_index("indicator_code")["unit"])
     value = pd.to_numeric(frame["value"], errors="coerce")
     frame["amount"] = value.where(~frame["indicator_code"].isin(SIGNED_INDICATORS))
@@ -265,11 +268,13 @@ def completeness_frame(expected: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     return frame
 
 
-def build_frames(values: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def build_frames(
+    values: pd.DataFrame, catalogue: pd.DataFrame, known_units: set[str]
+) -> dict[str, pd.DataFrame]:
     """The frames of the contract and consistency suites."""
     prepared = prepare_values(values)
     return {
-        "values": values_frame(prepared, catalogue),
+        "values": values_frame(prepared, catalogue, known_units),
         "net_growth": net_growth_frame(prepared),
         "members_vs_women": members_vs_women_frame(prepared),
         "member_parts": member_parts_frame(prepared),

@@ -163,13 +163,11 @@ def _rules_and_frames(
     """(rules, frames, skipped: frame → reason)."""
     if suite == "contract" or suite == "consistency":
         catalogue = _read(con, "ref_indicators")
-        frames = build_frames(_values(con), catalogue)
+        units = {r[0] for r in con.execute("select unit_code from raw.ref_org_units").fetchall()}
+        frames = build_frames(_values(con), catalogue, units)
         if suite == "consistency":
             return consistency_rules(), frames, {}
-        units = [r[0] for r in con.execute("select unit_code from raw.ref_org_units").fetchall()]
-        rules = contract_rules(
-            units, catalogue.indicator_code.tolist(), sorted(RATES_MAY_EXCEED_100)
-        )
+        rules = contract_rules(catalogue.indicator_code.tolist(), sorted(RATES_MAY_EXCEED_100))
         return rules, frames, {}
     if suite == "over_time":
         frames = {"over_time": build_over_time_frame(_values(con))}
