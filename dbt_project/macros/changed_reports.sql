@@ -10,7 +10,7 @@
 {%- endmacro %}
 
 {% macro refresh_changed_reports(form=none) %}
-{% if is_incremental() %}
+    {% if is_incremental() %}
 create or replace table {{ changed_reports_relation() }} as
 with
 
@@ -48,13 +48,13 @@ where current_reports.submission_id is distinct from built_reports.submission_id
 {% endmacro %}
 
 {% macro delete_changed_reports(form=none) %}
-{% if is_incremental() %}
+    {% if is_incremental() %}
 delete from {{ this }} as built
 using {{ changed_reports_relation() }} as changed
 where built.unit_code = changed.unit_code
     and built.period_code = changed.period_code
     {% if not form %}and built.form = changed.form{% endif %}
-{% endif %}
+    {% endif %}
 {% endmacro %}
 
 {% macro drop_changed_reports() %}

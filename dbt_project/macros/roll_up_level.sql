@@ -26,10 +26,7 @@ children_of_{{ level }} as (
         sum(child.value) as value_from_children,
         sum(child.value_whole) as whole_from_children
     from (
-        {% for cte in children %}
-            select * from {{ cte }}
-            {% if not loop.last %}union all{% endif %}
-        {% endfor %}
+        select * from {{ children | join(' union all select * from ') }}
     ) as child
     inner join org_units as parent
         on child.parent_unit_code = parent.unit_code

@@ -28,7 +28,7 @@ group by periods.period_year
 {% endmacro %}
 
 {% macro refresh_changed_years() %}
-{% if is_incremental() %}
+    {% if is_incremental() %}
 create or replace table {{ changed_years_relation() }} as
 with
 
@@ -50,7 +50,7 @@ where current_years.fingerprint is distinct from built_years.fingerprint
 {% endmacro %}
 
 {% macro delete_changed_years() %}
-{% if is_incremental() %}
+    {% if is_incremental() %}
 delete from {{ this }}
 where year(period_end) in (select period_year from {{ changed_years_relation() }})
 {% endif %}

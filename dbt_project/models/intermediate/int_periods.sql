@@ -40,24 +40,24 @@ calendar_periods as (
     from years
     union all
     select
-        period_year || '-H' || half_number,
-        'half',
-        make_date(period_year, 6 * half_number - 5, 1),
-        last_day(make_date(period_year, 6 * half_number, 1))
+        period_year || '-H' || half_number as period_code,
+        'half' as period_kind,
+        make_date(period_year, 6 * half_number - 5, 1) as period_start,
+        last_day(make_date(period_year, 6 * half_number, 1)) as period_end
     from years, unnest(range(1, 3)) as halves (half_number)
     union all
     select
-        period_year || '-Q' || quarter_number,
-        'quarter',
-        make_date(period_year, 3 * quarter_number - 2, 1),
-        last_day(make_date(period_year, 3 * quarter_number, 1))
+        period_year || '-Q' || quarter_number as period_code,
+        'quarter' as period_kind,
+        make_date(period_year, 3 * quarter_number - 2, 1) as period_start,
+        last_day(make_date(period_year, 3 * quarter_number, 1)) as period_end
     from years, unnest(range(1, 5)) as quarters (quarter_number)
     union all
     select
-        period_year || '-' || lpad(month_number::varchar, 2, '0'),
-        'month',
-        make_date(period_year, month_number, 1),
-        last_day(make_date(period_year, month_number, 1))
+        period_year || '-' || lpad(month_number::varchar, 2, '0') as period_code,
+        'month' as period_kind,
+        make_date(period_year, month_number, 1) as period_start,
+        last_day(make_date(period_year, month_number, 1)) as period_end
     from months
 ),
 
@@ -67,13 +67,13 @@ standard_terms as (
     select
         first_year,
         first_year + 5 as last_year
-    from (select unnest(range(2001, 2037, 5)) as first_year)
+    from (select unnest(range(2001, 2037, 5)) as first_year) as term_starts
 ),
 
 submitted_terms as (
     select
-        cast(substr(period_code, 2, 4) as integer) as first_year,
-        cast(substr(period_code, 7, 4) as integer) as last_year
+        (substr(period_code, 2, 4))::integer as first_year,
+        (substr(period_code, 7, 4))::integer as last_year
     from submitted_periods
     where period_kind = 'term'
 ),
@@ -84,15 +84,19 @@ term_periods as (
         'term' as period_kind,
         make_date(first_year, 1, 1) as period_start,
         make_date(last_year, 12, 31) as period_end
-    from (select * from standard_terms union all select * from submitted_terms)
+    from (
+        select * from standard_terms
+        union all
+        select * from submitted_terms
+    ) as terms
 ),
 
 as_of_dates as (
     select
         period_code,
         'date' as period_kind,
-        cast(period_code as date) as period_start,
-        cast(period_code as date) as period_end
+        period_code::date as period_start,
+        period_code::date as period_end
     from submitted_periods
     where period_kind = 'date'
 ),

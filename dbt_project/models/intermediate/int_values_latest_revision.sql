@@ -16,9 +16,9 @@ reports as (
 ),
 
 {% if is_incremental() %}
-changed_reports as (
-    select * from {{ changed_reports_relation() }}
-),
+    changed_reports as (
+        select * from {{ changed_reports_relation() }}
+    ),
 {% endif %}
 
 current_reports as (
@@ -27,8 +27,8 @@ current_reports as (
     {% if is_incremental() %}
         inner join changed_reports
             on reports.unit_code = changed_reports.unit_code
-            and reports.period_code = changed_reports.period_code
-            and reports.form = changed_reports.form
+                and reports.period_code = changed_reports.period_code
+                and reports.form = changed_reports.form
     {% endif %}
 ),
 
@@ -63,11 +63,11 @@ current_values as (
     from current_reports
     inner join values_submitted
         on current_reports.current_submission_id = values_submitted.submission_id
-        and current_reports.unit_code = values_submitted.unit_code
-        and current_reports.period_code = values_submitted.period_code
+            and current_reports.unit_code = values_submitted.unit_code
+            and current_reports.period_code = values_submitted.period_code
     inner join indicators
         on values_submitted.indicator_code = indicators.indicator_code
-        and current_reports.form = indicators.subject_area
+            and current_reports.form = indicators.subject_area
     inner join submissions
         on values_submitted.submission_id = submissions.submission_id
 )

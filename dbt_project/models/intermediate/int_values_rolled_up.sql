@@ -37,9 +37,9 @@ indicators as (
 ),
 
 {% if is_incremental() %}
-changed_years as (
-    select * from {{ changed_years_relation() }}
-),
+    changed_years as (
+        select * from {{ changed_years_relation() }}
+    ),
 {% endif %}
 
 additive_indicators as (
@@ -108,10 +108,10 @@ time_parts as (
     from submitted_additive as part
     inner join periods as whole
         on part.period_start >= whole.period_start
-        and part.period_end <= whole.period_end
-        and whole.period_kind in ('quarter', 'half', 'year')
-        and part.period_kind in ('month', 'quarter', 'half')
-        and whole.period_end - whole.period_start > part.period_end - part.period_start
+            and part.period_end <= whole.period_end
+            and whole.period_kind in ('quarter', 'half', 'year')
+            and part.period_kind in ('month', 'quarter', 'half')
+            and whole.period_end - whole.period_start > part.period_end - part.period_start
 ),
 
 time_derived as (
@@ -155,7 +155,7 @@ own_candidates as (
         disaggregation,
         value,
         value_whole,
-        case part_kind when 'month' then 1 when 'quarter' then 2 else 3 end
+        case part_kind when 'month' then 1 when 'quarter' then 2 else 3 end as preference
     from time_derived
 ),
 
@@ -195,13 +195,25 @@ own_values as (
 {{ roll_up_level('central', ['level_province']) }},
 
 own_time_additive as (
-    select 'own_time' as borders, * from level_commune
+    select
+        'own_time' as borders,
+        *
+    from level_commune
     union all
-    select 'own_time', * from level_district
+    select
+        'own_time' as borders,
+        *
+    from level_district
     union all
-    select 'own_time', * from level_province
+    select
+        'own_time' as borders,
+        *
+    from level_province
     union all
-    select 'own_time', * from level_central
+    select
+        'own_time' as borders,
+        *
+    from level_central
 ),
 
 -- 2025 borders: each unit's figures (own, children's sum, value) go to the 2025 unit of the
@@ -217,7 +229,7 @@ successor_of as (
     union all
     select
         unit_code,
-        unit_code
+        unit_code as unit_code_2025
     from org_units
     where valid_to is null
 ),
@@ -278,10 +290,10 @@ ratios_recomputed as (
         on ratio_indicators.numerator_indicator_code = numerator.indicator_code
     inner join additive as denominator
         on ratio_indicators.denominator_indicator_code = denominator.indicator_code
-        and numerator.borders = denominator.borders
-        and numerator.unit_code = denominator.unit_code
-        and numerator.period_code = denominator.period_code
-        and numerator.disaggregation = denominator.disaggregation
+            and numerator.borders = denominator.borders
+            and numerator.unit_code = denominator.unit_code
+            and numerator.period_code = denominator.period_code
+            and numerator.disaggregation = denominator.disaggregation
 ),
 
 ratios_sent as (
@@ -318,10 +330,10 @@ ratios as (
     from ratios_recomputed as recomputed
     full outer join ratios_sent as sent
         on recomputed.borders = sent.borders
-        and recomputed.unit_code = sent.unit_code
-        and recomputed.period_code = sent.period_code
-        and recomputed.indicator_code = sent.indicator_code
-        and recomputed.disaggregation = sent.disaggregation
+            and recomputed.unit_code = sent.unit_code
+            and recomputed.period_code = sent.period_code
+            and recomputed.indicator_code = sent.indicator_code
+            and recomputed.disaggregation = sent.disaggregation
 ),
 
 all_rows as (

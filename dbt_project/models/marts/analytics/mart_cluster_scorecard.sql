@@ -44,10 +44,10 @@ scorecard as (
     from membership
     left join finances
         on membership.province_code = finances.province_code
-        and membership.period_code = finances.period_code
+            and membership.period_code = finances.period_code
     left join reporting
         on membership.province_code = reporting.province_code
-        and membership.period_code = reporting.period_code
+            and membership.period_code = reporting.period_code
     where membership.cluster_code is not null
 ),
 

@@ -32,9 +32,9 @@ pivoted as (
         ) as money_spent_vnd
     from rolled_up
     where indicator_code in (
-        'fin_trust_loan_balance', 'fin_borrowing_households', 'fin_money_mobilised',
-        'fin_activity_spending'
-    )
+            'fin_trust_loan_balance', 'fin_borrowing_households', 'fin_money_mobilised',
+            'fin_activity_spending'
+        )
     group by all
 ),
 

@@ -50,9 +50,9 @@ commune_rates as (
     from rolled_up
     inner join rolled_up as denominator
         on rolled_up.unit_code = denominator.unit_code
-        and rolled_up.period_code = denominator.period_code
-        and denominator.indicator_code = 'women_18_plus'
-        and denominator.disaggregation = 'total'
+            and rolled_up.period_code = denominator.period_code
+            and denominator.indicator_code = 'women_18_plus'
+            and denominator.disaggregation = 'total'
     inner join org_units
         on rolled_up.unit_code = org_units.unit_code
     where rolled_up.unit_level = 'commune'
@@ -108,10 +108,10 @@ final as (
         on with_growth.province_code = org_units.unit_code
     left join commune_rates
         on with_growth.province_code = commune_rates.province_code
-        and with_growth.period_code = commune_rates.period_code
+            and with_growth.period_code = commune_rates.period_code
     left join targets
         on with_growth.province_code = targets.unit_code
-        and with_growth.period_code = targets.period_code
+            and with_growth.period_code = targets.period_code
 )
 
 select * from final

@@ -44,11 +44,11 @@ expected as (
     from calendar
     inner join periods
         on calendar.period_kind = periods.period_kind
-        and periods.period_start >= calendar.expected_from
+            and calendar.expected_from <= periods.period_start
     inner join org_units
         on calendar.unit_level = org_units.unit_level
-        and (org_units.valid_from is null or org_units.valid_from <= periods.period_end)
-        and (org_units.valid_to is null or org_units.valid_to >= periods.period_end)
+            and (org_units.valid_from is null or periods.period_end >= org_units.valid_from)
+            and (org_units.valid_to is null or periods.period_end <= org_units.valid_to)
     cross join as_of
     where periods.period_end < as_of.as_of_date
 ),
@@ -73,9 +73,9 @@ final as (
     from expected
     left join revisions
         on expected.unit_code = revisions.unit_code
-        and expected.period_code = revisions.period_code
-        and expected.form = revisions.form
-        and revisions.current_submission_id is not null
+            and expected.period_code = revisions.period_code
+            and expected.form = revisions.form
+            and revisions.current_submission_id is not null
 )
 
 select * from final
