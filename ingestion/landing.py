@@ -593,17 +593,19 @@ left join _disaggregations d
 """
 
 
-def _repeats_sql(source: str, cell_rule_broken: str) -> str:
-    """Rows of `source` that repeat a key of their file: which earlier row they duplicate,
-    or the list of rows whose values conflict."""
+def _normalised_sql(cell_rule_broken: str) -> str:
+    """Every row with its parsed cells, and, for rows that repeat a key of their file among
+    the rows the cell rules accept, the earlier row they duplicate or the list of rows whose
+    values conflict. One statement: the batch is scanned and joined once."""
     return f"""
 with
+cells as materialized ({NORMALISED_ROWS}),
 clean as (
     select
         submission_id, row_number, unit, period_code, indicator,
         coalesce(disaggregation, '') as disaggregation_key,
         hash(value, whole, approximate, is_percent) as value_key
-    from {source}
+    from cells
     where not ({cell_rule_broken})
 ),
 repeated as (
@@ -615,15 +617,20 @@ repeated as (
     from clean
     group by submission_id, unit, period_code, indicator, disaggregation_key
     having count(*) > 1
+),
+repeats as (
+    select
+        clean.submission_id, clean.row_number,
+        case when repeated.distinct_values = 1 and clean.row_number <> repeated.first_row
+             then repeated.first_row end as duplicate_of,
+        case when repeated.distinct_values > 1 then repeated.all_rows end as conflicting_rows
+    from clean
+    inner join repeated
+        using (submission_id, unit, period_code, indicator, disaggregation_key)
 )
-select
-    clean.submission_id, clean.row_number,
-    case when repeated.distinct_values = 1 and clean.row_number <> repeated.first_row
-         then repeated.first_row end as duplicate_of,
-    case when repeated.distinct_values > 1 then repeated.all_rows end as conflicting_rows
-from clean
-inner join repeated
-    using (submission_id, unit, period_code, indicator, disaggregation_key)
+select cells.*, repeats.duplicate_of, repeats.conflicting_rows
+from cells
+left join repeats using (submission_id, row_number)
 """
 
 
@@ -661,27 +668,20 @@ def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tupl
     cell_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in CELL_RULES)
     any_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in ROW_RULES)
     try:
-        con.execute(f"create or replace temp table _cells as {NORMALISED_ROWS}")
         con.execute(
-            f"create or replace temp table _normalised as "
-            f"with repeats as ({_repeats_sql('_cells', cell_rule_broken)}) "
-            "select c.*, repeats.duplicate_of, repeats.conflicting_rows from _cells c "
-            "left join repeats using (submission_id, row_number)"
+            f"create or replace temp table _normalised as {_normalised_sql(cell_rule_broken)}"
         )
-        for column, predicate, reason_en, reason_vi in ROW_RULES:
-            cell = REJECTED_CELL.get(column, column)
-            con.execute(
-                f"""
-                insert into raw.rejections (
-                    submission_id, file_name, row_number, column_name, cell_text,
-                    reason_en, reason_vi, source_location
-                )
-                select submission_id, file_name, row_number, ?, {cell}, {reason_en}, {reason_vi},
-                       source_location
-                from _normalised where {predicate}
-                """,
-                [column],
-            )
+        # One statement for every rule: each costs a scan of the batch, not a round trip.
+        broken_rules = " union all ".join(
+            f"select submission_id, file_name, row_number, '{column}', "
+            f"{REJECTED_CELL.get(column, column)}, {reason_en}, {reason_vi}, source_location "
+            f"from _normalised where {predicate}"
+            for column, predicate, reason_en, reason_vi in ROW_RULES
+        )
+        con.execute(
+            "insert into raw.rejections (submission_id, file_name, row_number, column_name, "
+            f"cell_text, reason_en, reason_vi, source_location) {broken_rules}"
+        )
         con.execute(
             f"""
             insert into raw.submission_values (
@@ -705,7 +705,6 @@ def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tupl
         ).fetchall()
     finally:
         con.execute("drop table if exists _normalised")
-        con.execute("drop table if exists _cells")
         for name in ("_rows", "_periods", "_values", "_units", "_indicators", "_disaggregations"):
             con.unregister(name)
     return {sid: (read, accepted) for sid, read, accepted in counts}

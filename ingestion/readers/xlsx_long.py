@@ -25,8 +25,17 @@ __all__ = ["LONG_COLUMNS", "cell_text", "long_table", "open_workbook", "read_lon
 LONG_COLUMNS = ("unit", "period", "indicator", "value_text", *OPTIONAL_COLUMNS)
 
 
+_EXACT_FLOAT_LIMIT = 1e15  # below it a whole float prints exactly as an integer
+
+
 def cell_text(value: Any) -> str:
     """Text of a cell as the submitter typed it; an empty cell is ''."""
+    # The two common cases first, by exact type: this runs once per cell of every workbook.
+    kind = type(value)
+    if kind is str:
+        return value if value.isascii() else to_nfc(value)
+    if kind is float and value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
+        return str(int(value))
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -84,29 +93,43 @@ def long_table(row_numbers: list[int], columns: dict[str, list[str]]) -> LongTab
     return LongTable(rows=pa.table(arrays))
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (type(value) is str and not value.strip())
+
+
 def read_long_xlsx(data: bytes) -> LongTable:
-    """Read the first sheet: header in row 1, then one row per unit × period × indicator."""
+    """Read the first sheet: header in row 1, then one row per unit × period × indicator.
+
+    Column by column: only the cells of the columns we read are turned into text.
+    """
     workbook = open_workbook(data)
     if not workbook.sheet_names:
         raise UnreadableFile("the workbook has no sheet", "sổ tính không có trang tính nào")
-    rows = sheet_rows(workbook.get_sheet_by_index(0))
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    sheet = workbook.get_sheet_by_index(0)
+    try:
+        # skip_empty_area=False: see sheet_rows; row numbers must be Excel's.
+        raw = sheet.to_python(skip_empty_area=False)
+    except (CalamineError, ValueError) as exc:
+        raise UnreadableFile(
+            f"the sheet {sheet.name!r} cannot be read ({exc})",
+            f"không đọc được trang tính {sheet.name!r} ({exc})",
+        ) from exc
+    header = [cell_text(v) for v in raw[0]] if raw else []
+    if not any(cell.strip() for cell in header):
         raise UnreadableFile(
             "the first sheet has no header in row 1",
             "trang tính đầu tiên không có dòng tiêu đề ở dòng 1",
         )
-    mapping = map_header(rows[0])
-    row_numbers: list[int] = []
-    columns: dict[str, list[str]] = {name: [] for name in LONG_COLUMNS}
-    for excel_row, row in enumerate(rows[1:], start=2):
-        # Only a wholly blank row is dropped; a row with any content, even in a column we do
-        # not read, is kept so the landing step can reject it with its row number.
-        if not any(cell.strip() for cell in row):
-            continue
-        row_numbers.append(excel_row)
-        for name in LONG_COLUMNS:
-            columns[name].append("")
-        for index, canonical in mapping.items():
-            name = "value_text" if canonical == "value" else canonical
-            columns[name][-1] = row[index] if index < len(row) else ""
-    return long_table(row_numbers, columns)
+    mapping = map_header(header)
+    # Only a wholly blank row is dropped; a row with any content, even in a column we do not
+    # read, is kept so the landing step can reject it with its row number.
+    kept = [
+        (excel_row, row)
+        for excel_row, row in enumerate(raw[1:], start=2)
+        if not all(_blank(v) for v in row)
+    ]
+    columns: dict[str, list[str]] = {}
+    for index, canonical in mapping.items():
+        name = "value_text" if canonical == "value" else canonical
+        columns[name] = [cell_text(row[index]) if index < len(row) else "" for _, row in kept]
+    return long_table([excel_row for excel_row, _ in kept], columns)

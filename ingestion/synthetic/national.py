@@ -64,7 +64,14 @@ def spread(units: list[str], limit: int | None) -> list[str]:
 class _Writer:
     """Turns a unit's figures into submissions of a shape, with their text variations."""
 
-    def __init__(self, model: FigureModel, period_code: str, rng: random.Random):
+    def __init__(
+        self,
+        model: FigureModel,
+        period_code: str,
+        rng: random.Random,
+        encodings: Sequence[str] = ENCODINGS,
+    ):
+        self.encodings = list(encodings)
         self.model = model
         self.period_code = period_code
         self.period = period_from_code(period_code)
@@ -102,7 +109,8 @@ class _Writer:
         rng = self.rng
         encoding = "utf-8"
         if shape == "long_csv":
-            encoding = rng.choices(ENCODINGS, weights=(6, 2, 1, 1))[0]
+            weights = [(6, 2, 1, 1)[ENCODINGS.index(e)] for e in self.encodings]
+            encoding = rng.choices(self.encodings, weights=weights)[0]
         return Submission(
             name=name,
             shape=shape,
@@ -128,6 +136,7 @@ def generate_national_batch(
     shapes: Sequence[str] = ("long_csv",),
     defect_kinds: Sequence[str] | None = None,
     levels: Sequence[str] | None = None,
+    encodings: Sequence[str] = ENCODINGS,
 ) -> NationalBatch:
     """Every unit of the period's map reporting its figures, deterministic by seed.
 
@@ -136,7 +145,8 @@ def generate_national_batch(
     their 705 districts before). Each unit's report takes one of `shapes` (a reporting form
     or one web-form JSON per subject area; long workbooks gather a province's communes in one
     file). About `defect_rate` of the files get one defect each, of the kinds given (all by
-    default); `batch.defects` records each with the outcome landing must give it.
+    default); `batch.defects` records each with the outcome landing must give it. CSV files
+    come in the `encodings` given (UTF-8 with or without BOM, UTF-16, Windows-1258).
     """
     unknown = set(shapes) - set(SHAPES)
     if unknown:
@@ -145,7 +155,16 @@ def generate_national_batch(
     batch = NationalBatch()
     for period_code in [period] if isinstance(period, str) else period:
         _generate_period(
-            batch, inbox, seed, period_code, defect_rate, max_units, shapes, kinds, levels
+            batch,
+            inbox,
+            seed,
+            period_code,
+            defect_rate,
+            max_units,
+            shapes,
+            kinds,
+            levels,
+            encodings,
         )
     return batch
 
@@ -160,12 +179,13 @@ def _generate_period(
     shapes: Sequence[str],
     kinds: list[str],
     levels: Sequence[str] | None,
+    encodings: Sequence[str],
 ) -> None:
     period = period_from_code(period_code)
     era = era_of(period.end)
     model = figure_model(seed, era)
     rng = random.Random(f"{seed}|{period_code}")
-    writer = _Writer(model, period_code, rng)
+    writer = _Writer(model, period_code, rng, encodings)
     units = era_units(era)
     chosen = spread(reporting_units(era, levels or default_levels(period.kind, era)), max_units)
     workbooks: dict[str, list[tuple[str, list[Row]]]] = {}
