@@ -257,7 +257,7 @@ def completeness_frame(expected: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     frame["value"] = days_late.astype("float64")
     frame["indicator_code"] = None
     frame["disaggregation"] = None
-    frame["submission_id"] = frame.get("latest_submission_id")
+    frame["submission_id"] = None  # a missing report has none; a late one needs no review
     frame["file_name"] = None
     frame["source_row_number"] = None
     frame["expected"] = [

@@ -55,10 +55,8 @@ EXPECTED_REPORT_COLUMNS = [
     "period_code",
     "form",
     "deadline",
-    "is_received",
     "is_on_time",
     "first_received_at",
-    "latest_submission_id",
 ]
 ROLLED_UP_FRAME = "over_time_rolled_up"
 

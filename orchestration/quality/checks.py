@@ -18,6 +18,7 @@ from expectations.suites import SUITES, Suite
 from orchestration.settings import Settings
 
 FIRST_ROWS_SHOWN = 20
+REPORTS_LISTED = 200  # Dagster's metadata is no place for tens of thousands of lines
 SHOWN_COLUMNS = {
     "submission_id": "submission",
     "file_name": "file",
@@ -48,7 +49,9 @@ def first_rows_table(rows: pd.DataFrame) -> str:
     if rows.empty:
         return "none"
     shown = rows.head(FIRST_ROWS_SHOWN).copy()
-    shown["submission_id"] = shown["submission_id"].map(lambda s: s[:12] if s else s)
+    shown["submission_id"] = shown["submission_id"].map(
+        lambda s: s[:12] if isinstance(s, str) else None
+    )
     header = "| " + " | ".join(SHOWN_COLUMNS.values()) + " |"
     rule = "|" + "---|" * len(SHOWN_COLUMNS)
     body = [
@@ -60,9 +63,20 @@ def first_rows_table(rows: pd.DataFrame) -> str:
 
 
 def submissions_to_review(rows: pd.DataFrame) -> str:
-    listed = rows.dropna(subset=["submission_id"])
+    listed = rows[rows.submission_id.map(lambda s: isinstance(s, str))]
     pairs = sorted(set(zip(listed.file_name.astype(str), listed.submission_id, strict=True)))
     return "\n".join(f"- {name} ({sid[:12]})" for name, sid in pairs) or "none"
+
+
+def reports_listed(rows: pd.DataFrame) -> str:
+    """Completeness: the expected reports not received by their deadline, all of them."""
+    lines = [
+        f"- {r['unit_code']} {r['period_code']}: {r['expected']}"
+        for r in rows.head(REPORTS_LISTED).to_dict("records")
+    ]
+    if len(rows) > REPORTS_LISTED:
+        lines.append(f"- … and {len(rows) - REPORTS_LISTED} more in quality.check_failures")
+    return "\n".join(lines) or "none"
 
 
 def rules_table(report: CheckReport) -> str:
@@ -87,6 +101,8 @@ def report_metadata(report: CheckReport, run_id: str) -> dict[str, dg.MetadataVa
             f"and check_name = '{report.spec.name}'"
         ),
     }
+    if report.spec.suite == "completeness":
+        metadata["reports_not_received_by_deadline"] = dg.MetadataValue.md(reports_listed(rows))
     if report.docs_index is not None:
         metadata["data_docs"] = dg.MetadataValue.path(str(report.docs_index))
     if report.skipped:
