@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DBT_DIR := dbt_project
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: bootstrap run test lint unit integration ui bench form clean manifest
+.PHONY: bootstrap run test lint unit integration ui bench form clean manifest system-deps recover
 
 bootstrap: $(STAMP) manifest
 
@@ -30,6 +30,20 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 run: bootstrap
 	$(BIN)/python -m orchestration.cli run
 
+# After a run was killed: fail the runs it left "started", remove unfinished publications.
+# (`make run` does this itself before it starts.)
+recover: bootstrap
+	$(BIN)/python -m orchestration.cli recover
+
+# What the browser test needs from the system: Debian's Chromium (Playwright's own browser
+# download cannot work here). Root installs directly, anyone else through sudo.
+CHROMIUM := /usr/bin/chromium
+system-deps:
+	@if [ -x $(CHROMIUM) ]; then echo "$(CHROMIUM) is installed"; else \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi
+
 lint: bootstrap
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -39,7 +53,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 ui: bootstrap
-	$(BIN)/python -m orchestration.cli prepare-home
+	$(BIN)/python -m orchestration.cli recover
 	$(BIN)/dagster dev -w workspace.yaml
 
 bench: bootstrap
