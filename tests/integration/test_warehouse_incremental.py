@@ -1,0 +1,157 @@
+"""An incremental run over new submissions gives exactly the tables of a full rebuild.
+
+A first build, then new submissions arrive: a new period, a revision that changes a value
+and leaves another out, a revision a steward then rejects (the original comes back), a
+rejection of a report's only submission (the report leaves the facts) and a file received
+before the last build but landed after it. The incremental build must equal a full
+rebuild of a copy of the same database, table by table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.integration.test_warehouse_support import (
+    Submission,
+    build,
+    decide,
+    land,
+    new_build_db,
+    read,
+)
+
+pytestmark = pytest.mark.slow
+
+SCHEMAS = ("intermediate", "core", "analytics")
+
+
+def members(unit: str, period: str, total: float, admitted: float) -> list[tuple]:
+    return [
+        (unit, period, "members_total", None, total, None),
+        (unit, period, "members_admitted", None, admitted, None),
+        (unit, period, "women_18_plus", None, 3 * total, None),
+    ]
+
+
+def finances(unit: str, period: str, balance: float) -> list[tuple]:
+    return [(unit, period, "fin_trust_loan_balance", None, balance, None)]
+
+
+FIRST_BATCH = [
+    Submission("a-0507-01", dt.datetime(2024, 2, 3), members("C10507", "2024-01", 1000, 5)),
+    Submission("a-0507-02", dt.datetime(2024, 3, 3), members("C10507", "2024-02", 1010, 6)),
+    Submission("a-0507-03", dt.datetime(2024, 4, 3), members("C10507", "2024-03", 1020, 7)),
+    Submission("a-0510-03", dt.datetime(2024, 4, 4), members("C10510", "2024-03", 800, 2)),
+    Submission("a-P30-03", dt.datetime(2024, 4, 9), members("P30", "2024-03", 90_000, 300)),
+    Submission("a-P30-fin", dt.datetime(2024, 4, 9), finances("P30", "2024-H1", 5e9)),
+    Submission(
+        "a-2025-07",
+        dt.datetime(2025, 8, 5),
+        members("C2025-10507", "2025-07", 2500, 20) + finances("C2025-10507", "2025-07", 1e9),
+    ),
+]
+
+SECOND_BATCH = [
+    # A new period.
+    Submission("b-2025-08", dt.datetime(2025, 9, 5), members("C2025-10507", "2025-08", 2510, 15)),
+    # A revision: members_total corrected, members_admitted left out (it leaves the facts).
+    Submission(
+        "b-0507-02-rev",
+        dt.datetime(2024, 5, 1),
+        [("C10507", "2024-02", "members_total", None, 1015.0, None)],
+    ),
+    # A revision the steward will reject: the original comes back.
+    Submission("b-0510-03-rev", dt.datetime(2024, 5, 2), members("C10510", "2024-03", 8000, 2)),
+    # Received (file mtime) long ago, landed only now.
+    Submission("b-late-H1", dt.datetime(2024, 7, 15), finances("C10507", "2024-H1", 2e8)),
+]
+
+
+def tables(db) -> list[str]:
+    frame = read(
+        db,
+        "select table_schema || '.' || table_name as name from information_schema.tables "
+        f"where table_schema in {SCHEMAS} and table_name not like '%\\_\\_%' escape '\\' "
+        "order by 1",
+    )
+    return frame.name.tolist()
+
+
+def snapshot(db, name: str) -> pd.DataFrame:
+    frame = read(db, f"select * from {name}")
+    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("incremental")
+    db = new_build_db(tmp / "incremental.duckdb")
+    land(db, FIRST_BATCH)
+    build(db, tmp)
+    first = read(db, "select * from intermediate.int_values_latest_revision")
+
+    land(db, SECOND_BATCH)
+    decide(db, "d1", "b-0510-03-rev", "reject", dt.datetime(2025, 9, 20))
+    decide(db, "d2", "a-P30-03", "send_back", dt.datetime(2025, 9, 20))
+    build(db, tmp)
+
+    full = tmp / "full.duckdb"
+    shutil.copy(db, full)
+    build(full, tmp, "--full-refresh")
+    return db, full, first
+
+
+def test_incremental_run_equals_a_full_rebuild(built):
+    incremental, full, _ = built
+    names = tables(incremental)
+    assert "core.fct_membership" in names and "intermediate.int_values_rolled_up" in names
+    assert names == tables(full)
+    for name in names:
+        pd.testing.assert_frame_equal(
+            snapshot(incremental, name), snapshot(full, name), check_exact=False, obj=name
+        )
+
+
+def test_the_incremental_run_applied_each_change(built):
+    incremental, _, first = built
+    values = read(incremental, "select * from core.fct_membership")
+
+    def current(unit: str, period: str) -> dict[str, tuple[float, str]]:
+        hit = values[(values.unit_code == unit) & (values.period_code == period)]
+        return {r.indicator_code: (r.value, r.submission_id) for r in hit.itertuples()}
+
+    assert current("C10507", "2024-02") == {"members_total": (1015.0, "b-0507-02-rev")}
+    assert current("C10510", "2024-03")["members_total"] == (800.0, "a-0510-03")
+    assert current("P30", "2024-03") == {}
+    assert current("C2025-10507", "2025-08")["members_total"] == (2510.0, "b-2025-08")
+    assert len(first[(first.unit_code == "P30") & (first.period_code == "2024-03")]) == 3
+    money = read(incremental, "select * from core.fct_finance where unit_code = 'C10507'")
+    assert money.value.tolist() == [2e8]
+
+
+def test_a_second_incremental_run_with_nothing_new_changes_nothing(built, tmp_path):
+    incremental, _, _ = built
+    before = {name: snapshot(incremental, name) for name in tables(incremental)}
+    build(incremental, tmp_path)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(snapshot(incremental, name), frame, obj=name)
+
+
+def test_expected_reports_show_revisions_and_the_rejection(built):
+    incremental, _, _ = built
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        p30 = con.sql(
+            "select is_received, latest_submission_id from core.fct_submissions "
+            "where unit_code = 'P30' and period_code = '2024-H1' and form = 'finances'"
+        ).fetchone()
+        commune = con.sql(
+            "select is_received, is_on_time, revision_count from core.fct_submissions "
+            "where unit_code = 'C2025-10507' and period_code = '2025-08' and form = 'members'"
+        ).fetchone()
+    assert p30 == (True, "a-P30-fin")
+    assert commune == (True, True, 0)
