@@ -120,81 +120,147 @@ def _stable_seed(*parts: object) -> int:
     return zlib.crc32("|".join(map(str, parts)).encode())
 
 
+def _legacy_bases(seed: int) -> dict[str, np.ndarray]:
+    """Each legacy leaf's sizes (women, members, poor households, loans...), drawn once."""
+    leaves = era_units("legacy").leaves
+    n = len(leaves)
+    rng = np.random.default_rng(_stable_seed(seed, "bases"))
+    scale = np.array([25.0 if c in UNION_ONLY else 1.0 for c in leaves])
+    women = rng.uniform(1_200, 5_500, n) * scale
+    children = rng.poisson(1.8 * scale).astype(float)
+    sessions = rng.uniform(1.5, 6, n) * np.sqrt(scale)
+    poor = rng.uniform(20, 300, n) * scale
+    households = rng.uniform(150, 1_200, n) * scale
+    cadres = rng.integers(12, 40, n) * np.ceil(scale)
+    return {
+        "women": women,
+        "members": np.floor(women * rng.uniform(0.45, 0.8, n)),
+        "children": children,
+        # 200,000-1,000,000 đồng a month per child (DOMAIN.md)
+        "godmother_money": children * rng.integers(2, 11, n) * 100_000,
+        "sessions": sessions,
+        "participants": sessions * rng.integers(25, 80, n),
+        "poor": poor,
+        "poor_ethnic_minority": poor * rng.beta(0.6, 1.2, n),
+        "poor_female_head_of_household": poor * rng.uniform(0.2, 0.5, n),
+        "households": households,
+        "loans": households * rng.integers(35, 60, n) * MILLION,
+        "savings_groups": rng.poisson(3 * scale).astype(float),
+        "honorary": rng.poisson(4 * scale).astype(float),
+        "mobilised": rng.uniform(5, 60, n) * scale,
+        "houses": np.full(n, 0.04) * scale,
+        "women_939": np.full(n, 0.3) * scale,
+        "cadres": cadres,
+        "trained": cadres - rng.integers(0, 4, n),
+    }
+
+
+def _successor_index() -> np.ndarray:
+    """For each legacy leaf, the position of its 2025 leaf (the default successor of a
+    commune; the police and army unions are their own), or -1 when it has none."""
+    legacy, new = era_units("legacy"), era_units("2025")
+    position = {code: i for i, code in enumerate(new.leaves)}
+    units = load_org_units().units
+    successor = dict(zip(units.unit_code, units.successor_code, strict=True))
+    return np.array(
+        [position.get(c if c in UNION_ONLY else successor.get(c), -1) for c in legacy.leaves]
+    )
+
+
+@cache
+def era_bases(seed: int, era: str) -> dict[str, np.ndarray]:
+    """The leaves' sizes on the era's map. A 2025 commune is the sum of the legacy communes
+    merged into it, so history restated into 2025 borders continues into 2025's figures."""
+    bases = _legacy_bases(seed)
+    if era == "legacy":
+        return bases
+    index = _successor_index()
+    kept = index >= 0
+    size = len(era_units("2025").leaves)
+    merged = {
+        name: np.bincount(index[kept], weights=values[kept], minlength=size)
+        for name, values in bases.items()
+    }
+    # A few 2025 communes (new special zones) have no legacy predecessor in the mapping:
+    # they get the sizes of a typical 2025 commune.
+    empty = merged["women"] == 0
+    for values in merged.values():
+        values[empty] = np.median(values[~empty])
+    return merged
+
+
+def _constant(values: np.ndarray) -> np.ndarray:
+    return np.outer(np.floor(values), np.ones(MONTHS)).astype(np.int64)
+
+
 class FigureModel:
-    """Every leaf's monthly figures for one era, drawn once from the seed."""
+    """Every leaf's monthly figures for one era: sizes from the bases, months drawn once."""
 
     def __init__(self, seed: int, era: str) -> None:
         self.era = era
         self.units = era_units(era)
-        n = len(self.units.leaves)
-        rng = np.random.default_rng(_stable_seed(seed, era))
-        # A 2025 commune merges about three of the old ones.
-        size = 3.2 if era == "2025" else 1.0
-        scale = np.array([25.0 if c in UNION_ONLY else size for c in self.units.leaves])
-        women = rng.uniform(1_200, 5_500, n) * scale
-        rate = rng.uniform(0.45, 0.8, n)
+        base = era_bases(seed, era)
+        rng = np.random.default_rng(_stable_seed(seed, era, "months"))
         months = np.arange(MONTHS)
         season = 1 + 0.25 * np.sin(2 * np.pi * (months % 12) / 12)  # more activity mid-year
+        growth = 1 + 0.0004 * months  # women 18+ and borrowers grow slowly
+        decline = np.clip(1 - 0.004 * months, 0.5, None)  # poverty falls over the years
         self._stock: dict[str, np.ndarray] = {}
         self._flow: dict[str, np.ndarray] = {}
 
         def monthly(mean: np.ndarray) -> np.ndarray:
             return rng.poisson(np.outer(mean, season)).astype(np.int64)
 
-        members0 = np.floor(women * rate)
-        self._flow["members_admitted"] = monthly(members0 * 0.0025)
-        self._flow["members_lost"] = monthly(members0 * 0.0011)
-        net = np.cumsum(self._flow["members_admitted"] - self._flow["members_lost"], axis=1)
-        self._stock["members_total"] = members0[:, None].astype(np.int64) + net
-        growth = 1 + 0.0004 * months  # women 18+ grow slowly with the population
-        self._stock["women_18_plus"] = np.floor(np.outer(women, growth)).astype(np.int64)
-        self._stock["members_honorary"] = np.outer(rng.poisson(4 * scale), np.ones(MONTHS)).astype(
-            np.int64
+        flow, stock = self._flow, self._stock
+        flow["members_admitted"] = monthly(base["members"] * 0.0025)
+        flow["members_lost"] = monthly(base["members"] * 0.0011)
+        net = np.cumsum(flow["members_admitted"] - flow["members_lost"], axis=1)
+        stock["members_total"] = base["members"][:, None].astype(np.int64) + net
+        stock["women_18_plus"] = np.floor(np.outer(base["women"], growth)).astype(np.int64)
+        stock["members_honorary"] = _constant(base["honorary"])
+        stock["prog_godmother_children"] = _constant(base["children"])
+        flow["prog_godmother_money"] = _constant(base["godmother_money"])
+        flow["prog_houses_built"] = monthly(base["houses"])
+        flow["fin_houses_value"] = flow["prog_houses_built"] * 60 * MILLION
+        flow["prog_propaganda_sessions"] = monthly(base["sessions"])
+        per_session = np.divide(
+            base["participants"],
+            base["sessions"],
+            out=np.zeros_like(base["sessions"]),
+            where=base["sessions"] > 0,
         )
-
-        children = rng.poisson(1.8 * scale)
-        self._stock["prog_godmother_children"] = np.outer(children, np.ones(MONTHS)).astype(
-            np.int64
-        )
-        per_child = rng.integers(2, 11, n) * 100_000  # 200,000-1,000,000 đồng a month
-        self._flow["prog_godmother_money"] = np.outer(children * per_child, np.ones(MONTHS)).astype(
-            np.int64
-        )
-        self._flow["prog_houses_built"] = monthly(np.full(n, 0.04) * scale)
-        self._flow["fin_houses_value"] = self._flow["prog_houses_built"] * 60 * MILLION
-        sessions = rng.uniform(1.5, 6, n) * np.sqrt(scale)
-        self._flow["prog_propaganda_sessions"] = monthly(sessions)
-        self._flow["prog_propaganda_participants"] = (
-            self._flow["prog_propaganda_sessions"] * rng.integers(25, 80, n)[:, None]
-        )
-        self._flow["prog_939_women_supported"] = monthly(np.full(n, 0.3) * scale)
-
-        poor = rng.uniform(20, 300, n) * scale
-        decline = np.clip(1 - 0.004 * months, 0.5, None)  # poverty falls over the years
-        self._stock["prog_poor_households"] = np.floor(np.outer(poor, decline)).astype(np.int64)
-        self._flow["prog_households_out_of_poverty"] = monthly(poor * 0.004)
-        self._share = {
-            "ethnic_minority": rng.beta(0.6, 1.2, n),
-            "female_head_of_household": rng.uniform(0.2, 0.5, n),
-        }
-
-        households = rng.uniform(150, 1_200, n) * scale
-        self._stock["fin_borrowing_households"] = np.floor(np.outer(households, growth)).astype(
-            np.int64
-        )
-        loan = rng.integers(35, 60, n) * MILLION  # average loan per household
-        self._stock["fin_trust_loan_balance"] = (
-            self._stock["fin_borrowing_households"] * loan[:, None]
-        )
-        self._stock["fin_savings_groups"] = np.outer(
-            rng.poisson(3 * scale), np.ones(MONTHS)
+        flow["prog_propaganda_participants"] = np.floor(
+            flow["prog_propaganda_sessions"] * per_session[:, None]
         ).astype(np.int64)
-        self._flow["fin_money_mobilised"] = monthly(rng.uniform(5, 60, n) * scale) * MILLION
-
-        cadres = rng.integers(12, 40, n) * np.ceil(scale).astype(np.int64)
-        trained = cadres - rng.integers(0, 4, n)
-        self._stock["members_cadres"] = np.outer(cadres, np.ones(MONTHS)).astype(np.int64)
-        self._stock["members_cadres_trained"] = np.outer(trained, np.ones(MONTHS)).astype(np.int64)
+        flow["prog_939_women_supported"] = monthly(base["women_939"])
+        stock["prog_poor_households"] = np.floor(np.outer(base["poor"], decline)).astype(np.int64)
+        flow["prog_households_out_of_poverty"] = monthly(base["poor"] * 0.004)
+        self._share = {
+            subset: np.divide(
+                base[f"poor_{subset}"],
+                base["poor"],
+                out=np.zeros_like(base["poor"]),
+                where=base["poor"] > 0,
+            )
+            for subset in ("ethnic_minority", "female_head_of_household")
+        }
+        stock["fin_borrowing_households"] = np.floor(np.outer(base["households"], growth)).astype(
+            np.int64
+        )
+        loan = np.divide(
+            base["loans"],
+            base["households"],
+            out=np.zeros_like(base["loans"]),
+            where=base["households"] > 0,
+        )
+        loan = np.floor(loan / MILLION) * MILLION  # an average loan in whole millions
+        stock["fin_trust_loan_balance"] = (
+            stock["fin_borrowing_households"] * loan.astype(np.int64)[:, None]
+        )
+        stock["fin_savings_groups"] = _constant(base["savings_groups"])
+        flow["fin_money_mobilised"] = monthly(base["mobilised"]) * MILLION
+        stock["members_cadres"] = _constant(base["cadres"])
+        stock["members_cadres_trained"] = _constant(base["trained"])
 
     def value(
         self, unit_code: str, indicator: str, period_code: str, subset: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion.normalise import period_from_code
@@ -137,66 +138,71 @@ def generate_national_batch(
     defect_kinds: Sequence[str] | None = None,
     levels: Sequence[str] | None = None,
     encodings: Sequence[str] = ENCODINGS,
+    gather_communes: Sequence[str] = ("long_xlsx",),
 ) -> NationalBatch:
     """Every unit of the period's map reporting its figures, deterministic by seed.
 
     A month is reported by the communes (3,321 from July 2025, ~10,000 before); a half-year
     or a year by the provinces (34 and the police and army unions from July 2025; 63 and
     their 705 districts before). Each unit's report takes one of `shapes` (a reporting form
-    or one web-form JSON per subject area; long workbooks gather a province's communes in one
-    file). About `defect_rate` of the files get one defect each, of the kinds given (all by
+    or one web-form JSON per subject area). Communes whose shape is in `gather_communes`
+    are gathered into one file per province, as a province union compiles its communes.
+    About `defect_rate` of the files get one defect each, of the kinds given (all by
     default); `batch.defects` records each with the outcome landing must give it. CSV files
     come in the `encodings` given (UTF-8 with or without BOM, UTF-16, Windows-1258).
     """
     unknown = set(shapes) - set(SHAPES)
     if unknown:
         raise ValueError(f"unknown shapes {sorted(unknown)}; expected some of {SHAPES}")
-    kinds = sorted(defect_kinds or DEFECT_OUTCOMES)
+    options = _Options(
+        seed,
+        defect_rate,
+        max_units,
+        tuple(shapes),
+        tuple(sorted(defect_kinds or DEFECT_OUTCOMES)),
+        None if levels is None else tuple(levels),
+        tuple(encodings),
+        tuple(gather_communes),
+    )
     batch = NationalBatch()
     for period_code in [period] if isinstance(period, str) else period:
-        _generate_period(
-            batch,
-            inbox,
-            seed,
-            period_code,
-            defect_rate,
-            max_units,
-            shapes,
-            kinds,
-            levels,
-            encodings,
-        )
+        _generate_period(batch, inbox, period_code, options)
     return batch
 
 
+@dataclass(frozen=True)
+class _Options:
+    seed: int
+    defect_rate: float
+    max_units: int | None
+    shapes: tuple[str, ...]
+    kinds: tuple[str, ...]
+    levels: tuple[str, ...] | None
+    encodings: tuple[str, ...]
+    gather_communes: tuple[str, ...]
+
+
 def _generate_period(
-    batch: NationalBatch,
-    inbox: Path,
-    seed: int,
-    period_code: str,
-    defect_rate: float,
-    max_units: int | None,
-    shapes: Sequence[str],
-    kinds: list[str],
-    levels: Sequence[str] | None,
-    encodings: Sequence[str],
+    batch: NationalBatch, inbox: Path, period_code: str, options: _Options
 ) -> None:
+    seed, defect_rate, kinds = options.seed, options.defect_rate, options.kinds
     period = period_from_code(period_code)
     era = era_of(period.end)
     model = figure_model(seed, era)
     rng = random.Random(f"{seed}|{period_code}")
-    writer = _Writer(model, period_code, rng, encodings)
+    writer = _Writer(model, period_code, rng, options.encodings)
     units = era_units(era)
-    chosen = spread(reporting_units(era, levels or default_levels(period.kind, era)), max_units)
-    workbooks: dict[str, list[tuple[str, list[Row]]]] = {}
+    levels = options.levels or default_levels(period.kind, era)
+    chosen = spread(reporting_units(era, levels), options.max_units)
+    gathered: dict[tuple[str, str], list[tuple[str, list[Row]]]] = {}
     pending: list[tuple[Submission, str]] = []
     for unit in chosen:
         level = units.level[unit]
         forms = forms_for(level, period.kind)
-        shape = rng.choice(list(shapes))
-        if shape == "long_xlsx" and level == "commune":
+        shape = rng.choice(options.shapes)
+        if shape in options.gather_communes and level == "commune":
             province = _province_of(unit, units.parent, units.level)
-            workbooks.setdefault(province, []).append(
+            gathered.setdefault((province, shape), []).append(
                 (unit, writer.rows(unit, level, forms, shape))
             )
             continue
@@ -218,20 +224,18 @@ def _generate_period(
                 injection = inject(rng.choice(fitting), submission, rng, era, period.end, level)
         _write(batch, inbox, submission, injection, units.name.get(submission.unit_code, ""))
 
-    for province, blocks in sorted(workbooks.items()):
+    for (province, shape), blocks in sorted(gathered.items()):
         rows: list[Row] = []
         injections: list[Injection] = []
         workbook = writer.submission(
-            f"{province}_{period_code}_communes.xlsx", "long_xlsx", province, "commune", rows
+            f"{province}_{period_code}_communes{SUFFIX[shape]}", shape, province, "commune", rows
         )
         for _unit, block in blocks:
             if rng.random() < defect_rate:
-                fitting = [
-                    k for k in kinds if "long_xlsx" in DEFECT_SHAPES[k] and k not in FILE_DEFECTS
-                ]
+                fitting = [k for k in kinds if shape in DEFECT_SHAPES[k] and k not in FILE_DEFECTS]
                 if fitting:
                     part = Submission(
-                        workbook.name, "long_xlsx", _unit, period_code, block, workbook.received_at
+                        workbook.name, shape, _unit, period_code, block, workbook.received_at
                     )
                     found = inject(rng.choice(fitting), part, rng, era, period.end, "commune")
                     if found is not None:
