@@ -96,7 +96,7 @@ def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
     )
     def published_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings = Settings.from_env()
-        blocking = blocking_checks_upstream(context.repository_def.asset_graph, upstream)
+        blocking = blocking_checks_upstream(context.job_def.asset_layer.asset_graph, upstream)
         reasons = unmet_conditions(context.instance, context.run_id, upstream, blocking)
         if reasons:
             raise dg.Failure(
