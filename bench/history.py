@@ -1,0 +1,168 @@
+"""Ten years of national reporting history, generated straight into the raw tables with
+DuckDB SQL (no files, no landing): the input of the warehouse benchmark.
+
+Every commune reports every month (a members, a programmes and a finances form in one
+submission), legacy communes until June 2025 and the 3,321 communes of the 2025 map after;
+districts and provinces send their own half-yearly aggregates. 2016-11 to 2026-10 gives
+about 20 million values. Figures are pseudo-random but plausible (hash of the key), so a
+run is reproducible. `add_nightly` appends a night's new submissions: the next month for
+every 2025 commune plus revisions of reports of the current year, 1% of all submissions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ingestion.landing import land_reference
+
+# (indicator, disaggregation, base value, spread): 16 values per commune-month.
+COMMUNE_VALUES = [
+    ("members_total", "total", 1500, 900),
+    ("members_admitted", "total", 12, 10),
+    ("members_lost", "total", 5, 5),
+    ("women_18_plus", "total", 2800, 1500),
+    ("members_residential", "ethnic_minority", 300, 300),
+    ("members_residential", "religion", 100, 100),
+    ("members_chairs_certified", "total", 1, 1),
+    ("members_units_rate_under_50", "total", 0, 1),
+    ("prog_houses_built", "total", 1, 2),
+    ("prog_godmother_children", "total", 4, 5),
+    ("prog_5k3s_households_added", "total", 6, 6),
+    ("prog_households_out_of_poverty", "ethnic_minority", 2, 3),
+    ("fin_trust_loan_balance", "total", 9_000_000_000, 6_000_000_000),
+    ("fin_borrowing_households", "total", 400, 300),
+    ("fin_money_mobilised", "total", 50_000_000, 40_000_000),
+    ("fin_activity_spending", "topic:health", 10_000_000, 8_000_000),
+]
+FIRST_MONTH, LAST_MONTH = "2016-11-01", "2026-10-01"
+NIGHTLY_MONTH = "2026-11-01"
+
+RAW_TABLES = """
+create schema if not exists raw;
+create or replace table raw.submissions (
+    submission_id varchar, file_name varchar, archived_path varchar, received_at timestamp,
+    shape varchar, status varchar, rows_read integer, rows_accepted integer,
+    rows_rejected integer, rejection_reason_en varchar, rejection_reason_vi varchar,
+    landed_at timestamp
+);
+create or replace table raw.submission_values (
+    submission_id varchar, row_number integer, unit_code varchar, period_code varchar,
+    indicator_code varchar, value double, value_text varchar, value_approximate boolean,
+    value_qualifier varchar, value_whole double, value_is_percent boolean,
+    period_text varchar, period_kind varchar, period_as_of date, source_location varchar,
+    unit_of_measure varchar, programme varchar, disaggregation varchar, note varchar,
+    unit_text varchar, indicator_text varchar, disaggregation_text varchar
+);
+create or replace table raw.rejections (
+    submission_id varchar, file_name varchar, row_number integer, column_name varchar,
+    cell_text varchar, reason_en varchar, reason_vi varchar, source_location varchar
+);
+create or replace table raw.steward_decisions (
+    decision_id varchar, submission_id varchar, decision varchar, reason varchar,
+    steward varchar, decided_at timestamp
+);
+"""
+
+
+def _indicator_values_sql() -> str:
+    rows = ", ".join(
+        f"({i + 2}, '{code}', '{dis}', {base}, {spread})"
+        for i, (code, dis, base, spread) in enumerate(COMMUNE_VALUES)
+    )
+    return f"select * from (values {rows}) as t (row_number, indicator_code, dis, base, spread)"
+
+
+def _insert_reports(con: duckdb.DuckDBPyConnection, reports_sql: str, tag: str) -> None:
+    """Insert submissions and values for `reports_sql` (unit_code, period_code, period_kind,
+    received_at, revision)."""
+    con.execute(f"create or replace temp table reports as {reports_sql}")
+    con.execute(
+        f"""
+        create or replace temp table reports_ids as
+        select *, md5(unit_code || period_code || revision || '{tag}')[:24] as submission_id
+        from reports
+        """
+    )
+    n = len(COMMUNE_VALUES)
+    con.execute(
+        f"""
+        insert into raw.submissions (submission_id, file_name, archived_path, received_at,
+            shape, status, rows_read, rows_accepted, rows_rejected, landed_at)
+        select submission_id, unit_code || '_' || period_code || '.csv', 'archive',
+            received_at, 'long_csv', 'accepted', {n}, {n}, 0, received_at
+        from reports_ids
+        """
+    )
+    con.execute(
+        f"""
+        insert into raw.submission_values (submission_id, row_number, unit_code, period_code,
+            indicator_code, value, value_text, value_whole, period_kind, disaggregation)
+        select r.submission_id, v.row_number, r.unit_code, r.period_code, v.indicator_code,
+            round(v.base + (hash(r.unit_code, r.period_code, v.row_number, r.revision)
+                % (v.spread + 1))) as value,
+            value::varchar,
+            case when v.indicator_code = 'members_chairs_certified' then 2 end,
+            r.period_kind,
+            case when v.dis = 'total' then null else v.dis end
+        from reports_ids as r, ({_indicator_values_sql()}) as v
+        """
+    )
+
+
+def _commune_months_sql(first: str, last: str) -> str:
+    return f"""
+        select u.unit_code, strftime(m, '%Y-%m') as period_code, 'month' as period_kind,
+            cast(last_day(m) + interval 6 day + interval 9 hour as timestamp) as received_at,
+            0 as revision
+        from raw.ref_org_units as u,
+            (select unnest(range(date '{first}', date '{last}' + interval 1 day,
+                interval 1 month)) as m) as months
+        where u.level = 'commune'
+            and (u.valid_from is null or cast(u.valid_from as date) <= last_day(m))
+            and (u.valid_to is null or cast(u.valid_to as date) >= last_day(m))
+    """
+
+
+def _own_halves_sql() -> str:
+    return """
+        select u.unit_code, year(h) || '-H' || (case when month(h) = 1 then 1 else 2 end)
+                as period_code,
+            'half' as period_kind,
+            cast(h + interval 6 month + interval 15 day as timestamp) as received_at, 0 as revision
+        from raw.ref_org_units as u,
+            (select unnest(range(date '2017-01-01', date '2026-07-01', interval 6 month)) as h)
+                as halves
+        where u.level in ('district', 'province')
+            and (u.valid_from is null or cast(u.valid_from as date) <= h + interval 6 month)
+            and (u.valid_to is null or cast(u.valid_to as date) >= h + interval 5 month)
+    """
+
+
+def generate_history(path: Path, memory_limit: str = "3GB") -> int:
+    """Create the build database at `path` with ten years of history; returns values made."""
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"set memory_limit = '{memory_limit}'")
+        con.execute(RAW_TABLES)
+        land_reference(con)
+        _insert_reports(con, _commune_months_sql(FIRST_MONTH, LAST_MONTH), "history")
+        _insert_reports(con, _own_halves_sql(), "own")
+        return con.execute("select count(*) from raw.submission_values").fetchone()[0]
+
+
+def add_nightly(path: Path, share: float = 0.01) -> int:
+    """Append a night's submissions (`share` of all so far); returns how many."""
+    with duckdb.connect(str(path)) as con:
+        total = con.execute("select count(*) from raw.submissions").fetchone()[0]
+        wanted = int(total * share)
+        _insert_reports(con, _commune_months_sql(NIGHTLY_MONTH, NIGHTLY_MONTH), "nightly")
+        new_month = con.execute("select count(*) from reports").fetchone()[0]
+        revisions = f"""
+            select unit_code, period_code, period_kind,
+                timestamp '2026-12-05 08:00:00' as received_at, 1 as revision
+            from ({_commune_months_sql("2026-01-01", LAST_MONTH)})
+            using sample {max(wanted - new_month, 0)} rows (reservoir, 7)
+        """
+        _insert_reports(con, revisions, "revision")
+        return new_month + max(wanted - new_month, 0)
