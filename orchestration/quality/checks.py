@@ -63,7 +63,7 @@ def first_rows_table(rows: pd.DataFrame) -> str:
 
 
 def submissions_to_review(rows: pd.DataFrame) -> str:
-    listed = rows[rows.submission_id.map(lambda s: isinstance(s, str))]
+    listed = rows.loc[rows.submission_id.map(lambda s: isinstance(s, str)).astype(bool)]
     pairs = sorted(set(zip(listed.file_name.astype(str), listed.submission_id, strict=True)))
     return "\n".join(f"- {name} ({sid[:12]})" for name, sid in pairs) or "none"
 

@@ -52,15 +52,26 @@ def test_asset_graph_and_publish_dependencies(data_dir):
         "published_marts",
     ):
         assert any(key.endswith(expected.split("/")[-1]) for key in keys), expected
+    marts = {k.path[-1] for k in graph.get_all_asset_keys() if k.path[-1].startswith("mart_")}
     publish_parents = {k.path[-1] for k in graph.get(dg.AssetKey("published_marts")).parent_keys}
-    assert publish_parents == {
-        "int_values_latest_revision",
-        "mart_membership_by_province",
-        "mart_programme_outcomes",
-        "mart_finances_by_province",
+    checks = {c.name: c for c in graph.asset_check_keys}
+    blocking = {
+        name: checks[name].asset_key.path[-1]
+        for name in ("contract_errors", "consistency_errors", "over_time_errors")
     }
-    blocking = [c for c in graph.asset_check_keys if c.name == "gx_values_contract_and_consistency"]
-    assert blocking and blocking[0].asset_key.path[-1] == "int_values_latest_revision"
+    assert set(blocking.values()) == {"int_values_latest_revision"}
+    rolled_up = checks["rolled_up_over_time_errors"].asset_key.path[-1]
+    # The publish asset waits for the marts and every asset carrying a blocking check.
+    assert publish_parents == marts | {"int_values_latest_revision", rolled_up}
+    for name in ("consistency_warnings", "over_time_warnings", "completeness_warnings"):
+        assert name in checks
+    specs = {spec.name: spec for check in defs.asset_checks for spec in check.check_specs}
+    assert {n for n, spec in specs.items() if spec.blocking} == {
+        "contract_errors",
+        "consistency_errors",
+        "over_time_errors",
+        "rolled_up_over_time_errors",
+    }
     assert dbt_build_args() == ["build"]
 
 

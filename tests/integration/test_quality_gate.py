@@ -61,6 +61,7 @@ def inbox(data_dir: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_bad_batch_blocks_until_a_steward_rejects_it(inbox):
     settings = Settings.from_env()
     with dg.instance_for_test() as instance:

@@ -17,6 +17,7 @@ from expectations.gate import run_suite
 from ingestion.landing import ensure_raw_schema
 from ingestion.reference.tables import land_reference_tables
 from ingestion.stewardship import record_decision
+from orchestration.quality.checks import report_metadata
 
 CHECKED_AT = dt.datetime(2026, 3, 1, 2, 0)
 UNIT = "P2025-01"
@@ -126,6 +127,10 @@ def test_a_clean_report_passes_every_check(clean_db, tmp_path, suite):
         n: r.open_rows.to_dict("records") for n, r in reports.items()
     }
     assert all(r.docs_index and r.docs_index.is_file() for r in reports.values())
+    for report in reports.values():
+        metadata = report_metadata(report, "run-1")
+        assert metadata["failing_rows"].value == 0
+        assert metadata["submissions_to_review"].value == "none"
 
 
 @pytest.mark.parametrize(
