@@ -602,22 +602,24 @@ def _normalised_sql(cell_rule_broken: str) -> str:
     return f"""
 with
 cells as materialized ({NORMALISED_ROWS}),
+-- The key as one 64-bit hash: grouping by it is several times cheaper than by five texts.
 clean as (
     select
-        submission_id, row_number, unit, period_code, indicator,
-        coalesce(disaggregation, '') as disaggregation_key,
+        submission_id, row_number,
+        hash(submission_id, unit, period_code, indicator, coalesce(disaggregation, ''))
+            as row_key,
         hash(value, whole, approximate, is_percent) as value_key
     from cells
     where not ({cell_rule_broken})
 ),
 repeated as (
     select
-        submission_id, unit, period_code, indicator, disaggregation_key,
+        row_key,
         min(row_number) as first_row,
         count(distinct value_key) as distinct_values,
         string_agg(cast(row_number as varchar), ', ' order by row_number) as all_rows
     from clean
-    group by submission_id, unit, period_code, indicator, disaggregation_key
+    group by row_key
     having count(*) > 1
 ),
 repeats as (
@@ -627,8 +629,7 @@ repeats as (
              then repeated.first_row end as duplicate_of,
         case when repeated.distinct_values > 1 then repeated.all_rows end as conflicting_rows
     from clean
-    inner join repeated
-        using (submission_id, unit, period_code, indicator, disaggregation_key)
+    inner join repeated using (row_key)
 )
 select cells.*, repeats.duplicate_of, repeats.conflicting_rows
 from cells
