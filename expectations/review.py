@@ -31,6 +31,7 @@ FAILURE_COLUMNS = {
     "disaggregation": "varchar",
     "value": "double",
     "expected": "varchar",
+    "waivable": "boolean",  # a steward's accept waives it (warnings, over-time errors)
     "waived_by_decision": "varchar",  # 'accept' when a steward's accept waives the row
     "checked_at": "timestamp",
 }
@@ -75,7 +76,7 @@ findings as (
         failures.submission_id,
         count(*) filter (where failures.severity = 'error') as errors,
         count(*) filter (where failures.severity = 'warning') as warnings,
-        count(*) filter (where failures.waived_by_decision is null) as open_findings,
+        count(*) filter (where not coalesce(failures.waivable, false)) as unwaivable,
         string_agg(distinct failures.rule, ', ' order by failures.rule) as rules
     from quality.check_failures as failures
     inner join latest_runs
@@ -105,7 +106,8 @@ select
     decisions.steward,
     decisions.decided_at,
     case
-        when decisions.decision is not null and coalesce(findings.open_findings, 0) = 0
+        when decisions.decision in ('reject', 'send_back') then decisions.decision
+        when decisions.decision = 'accept' and coalesce(findings.unwaivable, 0) = 0
             then decisions.decision
         when findings.errors > 0 then 'to review: errors'
         when findings.warnings > 0 then 'to review: warnings'
@@ -137,6 +139,7 @@ def ensure_quality_schema(con: duckdb.DuckDBPyConnection) -> None:
     """The quality tables and views; raw.submissions and raw.steward_decisions must exist."""
     con.execute("create schema if not exists quality")
     con.execute(_create("check_failures", FAILURE_COLUMNS))
+    con.execute("alter table quality.check_failures add column if not exists waivable boolean")
     con.execute(_create("check_runs", RUN_COLUMNS))
     con.execute(SUBMISSION_REVIEWS)
     con.execute(DECISION_LOG)
