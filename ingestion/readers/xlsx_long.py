@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from ingestion.normalise.text import to_nfc
@@ -81,15 +83,19 @@ def sheet_rows(sheet: CalamineSheet) -> list[list[str]]:
     return [[cell_text(v) for v in row] for row in raw]
 
 
-def long_table(row_numbers: list[int], columns: dict[str, list[str]]) -> LongTable:
+def long_table(row_numbers: list[int], columns: Mapping[str, list[str] | pa.Array]) -> LongTable:
     """A LongTable with row_number and LONG_COLUMNS (plus any extra columns given)."""
     n = len(row_numbers)
     arrays: dict[str, pa.Array] = {"row_number": pa.array(row_numbers, type=pa.int64())}
+
+    def text(values: list[str] | pa.Array) -> pa.Array:
+        return values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
+
     for name in LONG_COLUMNS:
-        arrays[name] = pa.array(columns.get(name, [""] * n), type=pa.string())
+        arrays[name] = text(columns.get(name, [""] * n))
     for name, values in columns.items():
         if name not in arrays:
-            arrays[name] = pa.array(values, type=pa.string())
+            arrays[name] = text(values)
     return LongTable(rows=pa.table(arrays))
 
 
@@ -128,8 +134,18 @@ def read_long_xlsx(data: bytes) -> LongTable:
         for excel_row, row in enumerate(raw[1:], start=2)
         if not all(_blank(v) for v in row)
     ]
-    columns: dict[str, list[str]] = {}
+    columns: dict[str, pa.Array] = {}
     for index, canonical in mapping.items():
         name = "value_text" if canonical == "value" else canonical
-        columns[name] = [cell_text(row[index]) if index < len(row) else "" for _, row in kept]
+        columns[name] = _text_column([row[index] if index < len(row) else "" for _, row in kept])
     return long_table([excel_row for excel_row, _ in kept], columns)
+
+
+def _text_column(cells: list[Any]) -> pa.Array:
+    """A column's cells as text. A column of text cells (units, periods, indicators typed as
+    text) goes to Arrow whole and is composed to NFC there; any other goes cell by cell."""
+    try:
+        array = pa.array(cells, pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array([cell_text(v) for v in cells], pa.string())
+    return pc.utf8_normalize(array.fill_null(""), "NFC")
