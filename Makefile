@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DBT_DIR := dbt_project
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: bootstrap run test lint unit integration ui bench form clean manifest system-deps recover
+.PHONY: bootstrap run test lint unit integration ui bench form clean manifest system-deps recover screens
 
 bootstrap: $(STAMP) manifest
 
@@ -55,6 +55,10 @@ test: lint
 ui: bootstrap
 	$(BIN)/python -m orchestration.cli recover
 	$(BIN)/dagster dev -w workspace.yaml
+
+# The steward's screens in docs/images/, taken by the browser test on a run with a failing check.
+screens: bootstrap system-deps
+	VWU_SCREENSHOTS_DIR=$(CURDIR)/docs/images $(BIN)/python -m pytest tests/ui -q
 
 bench: bootstrap
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
