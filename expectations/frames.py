@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from expectations.history import history_stats
+from expectations.suites import MATERIAL_CHANGE
 from ingestion.normalise.periods import PeriodParseError, period_from_code
 
 ROW_COLUMNS = [
@@ -206,6 +207,9 @@ def over_time_frame(values: pd.DataFrame, group: list[str]) -> pd.DataFrame:
     frame = frame.join(stats)
     z = frame["modified_z"]
     outside = (frame["value"] < frame["history_min"]) | (frame["value"] > frame["history_max"])
+    change = (frame["value"] - frame["history_median"]).abs()
+    material = change > np.maximum(MATERIAL_CHANGE * frame["history_median"].abs(), 1.0)
+    outside = outside & material
     frame["outlier_z_outside_range"] = z.where(outside, 0.0).where(frame["judged"])
     ratio = frame["value"] / frame["history_median"]
     positive = (frame["value"] > 0) & (frame["history_median"] > 0)

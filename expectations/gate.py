@@ -9,6 +9,7 @@ checks (orchestration/quality/checks.py) are thin wrappers around `run_suite`.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,12 @@ from expectations.frames import (
     completeness_frame,
     rolled_up_frame,
 )
-from expectations.review import ensure_quality_schema, latest_decisions, record_check
+from expectations.review import (
+    ensure_quality_schema,
+    latest_decisions,
+    prune_failures,
+    record_check,
+)
 from expectations.runner import FAILING_ROW_COLUMNS, RuleOutcome, validate
 from expectations.suites import (
     Rule,
@@ -59,6 +65,9 @@ EXPECTED_REPORT_COLUMNS = [
     "first_received_at",
 ]
 ROLLED_UP_FRAME = "over_time_rolled_up"
+# Retention: failing rows of the latest runs of each check, Data Docs of the latest runs.
+KEEP_FAILURE_RUNS = 30
+KEEP_DOCS_RUNS = 14
 
 
 @dataclass(frozen=True)
@@ -236,5 +245,15 @@ def run_suite(
             reason,
             checked_at,
         )
+        prune_failures(con, spec.name, KEEP_FAILURE_RUNS)
         reports.append(report)
+    if docs_root is not None:
+        prune_docs(docs_root, KEEP_DOCS_RUNS)
     return reports
+
+
+def prune_docs(docs_root: Path, keep: int) -> None:
+    """Keep the Data Docs folders of the latest `keep` runs (by modification time)."""
+    runs = sorted((p for p in docs_root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for old in runs[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)

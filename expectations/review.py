@@ -211,3 +211,14 @@ def record_check(
     except Exception:
         con.execute("rollback")
         raise
+
+
+def prune_failures(con: duckdb.DuckDBPyConnection, check_name: str, keep_runs: int) -> None:
+    """Keep the failing rows of the latest `keep_runs` runs of a check; check_runs keeps
+    every run's summary."""
+    con.execute(
+        "delete from quality.check_failures where check_name = ? and run_id not in ("
+        "select run_id from quality.check_runs where check_name = ? "
+        "order by checked_at desc limit ?)",
+        [check_name, check_name, keep_runs],
+    )

@@ -28,6 +28,10 @@ REQUIRED_COLUMNS = ["submission_id", "unit_code", "period_code", "indicator_code
 # unit, indicator, disaggregation and period kind.
 MIN_HISTORY = 4
 OUTLIER_Z = 3.5  # modified z-score threshold (Iglewicz and Hoaglin)
+# Noise guard: a warning also needs the value to differ from the median of its history by
+# more than this share of it (and by more than 1): a stable stock moving from 65 to 63 is
+# far in z-score terms but not worth a steward's time.
+MATERIAL_CHANGE = 0.25
 # |log10(value / median of history)| at or above this is a probable unit error: a factor of
 # about 1,000 (10^2.5 ≈ 316 and beyond; 10^3 is the thousand-đồng / đồng slip).
 UNIT_ERROR_LOG10 = 2.5
@@ -228,8 +232,9 @@ def over_time_rules(frame: str = "over_time", label: str = "") -> list[Rule]:
             "over_time",
             "warning",
             frame,
-            f"a value within the unit's own history: modified z-score at most {OUTLIER_Z} "
-            "or inside the min–max of the earlier values",
+            f"a value within the unit's own history: modified z-score at most {OUTLIER_Z}, "
+            "or inside the min–max of the earlier values, or within "
+            f"{MATERIAL_CHANGE:.0%} of their median",
             between(column="outlier_z_outside_range", max_value=OUTLIER_Z),
         ),
         Rule(

@@ -13,7 +13,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from expectations.gate import run_suite
+from expectations.gate import prune_docs, run_suite
+from expectations.review import prune_failures
 from ingestion.landing import ensure_raw_schema
 from ingestion.reference.tables import land_reference_tables
 from ingestion.stewardship import record_decision
@@ -380,3 +381,19 @@ def test_a_stewards_accept_waives_warnings_and_over_time_errors_but_not_contract
         ).fetchone()
     assert waived == [("far_from_own_history", "accept"), ("probable_unit_error", "accept")]
     assert review == ("to review: errors", "accept", "lan")
+
+
+def test_old_runs_are_pruned_but_their_summaries_kept(tmp_path, make_db):
+    db = make_db(tmp_path, [*clean_report(), row(UNIT, "2025", "members_lost", -3)])
+    docs = tmp_path / "docs"
+    with duckdb.connect(str(db)) as con:
+        for n in range(3):
+            run_suite(con, "contract", f"run-{n}", docs, CHECKED_AT + dt.timedelta(hours=n))
+        prune_failures(con, "contract_errors", keep_runs=2)
+        kept = con.execute(
+            "select distinct run_id from quality.check_failures order by 1"
+        ).fetchall()
+        summaries = con.execute("select count(*) from quality.check_runs").fetchone()
+    assert kept == [("run-1",), ("run-2",)] and summaries == (3,)
+    prune_docs(docs, keep=1)
+    assert [p.name for p in docs.iterdir()] == ["run-2"]
