@@ -216,16 +216,17 @@ def over_time_frame(values: pd.DataFrame, group: list[str]) -> pd.DataFrame:
     frame["log10_ratio_to_median"] = np.log10(ratio.where(positive)).where(frame["judged"])
     frame["expected"] = [
         f"near the median {m:,.6g} of {int(n)} earlier values (range {lo:,.6g}–{hi:,.6g}); "
-        f"modified z {zz:.1f}"
+        f"modified z {zz:.1f}" + (f", {10**r:,.3g} × the median" if pd.notna(r) else "")
         if judged
         else None
-        for judged, m, n, lo, hi, zz in zip(
+        for judged, m, n, lo, hi, zz, r in zip(
             frame.judged,
             frame.history_median,
             frame.history_count,
             frame.history_min,
             frame.history_max,
             z,
+            frame.log10_ratio_to_median,
             strict=True,
         )
     ]

@@ -38,13 +38,15 @@ def published(result: dg.ExecuteInProcessResult) -> bool:
     return any(e.asset_key == PUBLISHED_MARTS for e in result.get_asset_materialization_events())
 
 
-def nightly(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
-    job = build_definitions().resolve_job_def(NIGHTLY_JOB)
+def nightly(defs: dg.Definitions, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    job = defs.resolve_job_def(NIGHTLY_JOB)
     return job.execute_in_process(instance=instance, raise_on_error=False)
 
 
-def decide(instance: dg.DagsterInstance, config: dict) -> dg.ExecuteInProcessResult:
-    job = build_definitions().resolve_job_def(STEWARD_JOB)
+def decide(
+    defs: dg.Definitions, instance: dg.DagsterInstance, config: dict
+) -> dg.ExecuteInProcessResult:
+    job = defs.resolve_job_def(STEWARD_JOB)
     return job.execute_in_process(
         instance=instance,
         raise_on_error=False,
@@ -64,8 +66,9 @@ def inbox(data_dir: Path) -> Path:
 @pytest.mark.slow
 def test_bad_batch_blocks_until_a_steward_rejects_it(inbox):
     settings = Settings.from_env()
+    defs = build_definitions()
     with dg.instance_for_test() as instance:
-        blocked = nightly(instance)
+        blocked = nightly(defs, instance)
         assert not blocked.success and not published(blocked)
         assert not settings.published_db.exists()
         checks = evaluations(blocked)
@@ -86,6 +89,7 @@ def test_bad_batch_blocks_until_a_steward_rejects_it(inbox):
         short_id = listed.split("(")[1].split(")")[0]
         reason = "members above women 18+ and a negative count; resend corrected figures"
         decided = decide(
+            defs,
             instance,
             {
                 "submission_id": short_id,
@@ -96,7 +100,7 @@ def test_bad_batch_blocks_until_a_steward_rejects_it(inbox):
         )
         assert decided.success
 
-        after = nightly(instance)
+        after = nightly(defs, instance)
         assert after.success and published(after)
         assert all(e.passed for n, e in evaluations(after).items() if n.endswith("_errors"))
 
