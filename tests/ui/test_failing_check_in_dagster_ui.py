@@ -198,6 +198,8 @@ def test_failing_submission_is_on_the_asset_checks_page(
     page.get_by_text(evaluation.check_name, exact=True).first.click(timeout=UI_TIMEOUT_MS)
     # The check's metadata: the table of its first failing rows opens in a dialog.
     row = page.locator("tr", has_text=FAILING_ROWS_KEY)
+    row.wait_for(state="visible", timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=str(screenshots / "asset-check-failed.png"))
     row.get_by_text("Show Markdown").click(timeout=UI_TIMEOUT_MS)
     table = page.get_by_role("dialog")
     bad_file = table.get_by_text(BAD_FILE).first
