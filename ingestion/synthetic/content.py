@@ -83,7 +83,9 @@ def _deadlines() -> dict[tuple[str, str], int]:
 def deadline(level: str, period_code: str) -> dt.date:
     """The day a report is due: the calendar's days after the period's last day."""
     period = period_from_code(period_code)
-    days = _deadlines().get((level, {"half": "half"}.get(period.kind, period.kind)), 20)
+    # Period kinds are the calendar's frequencies; a level the calendar does not ask for
+    # that kind (a district's year) gets the half-year's 20 days.
+    days = _deadlines().get((level, period.kind), 20)
     return period.end + dt.timedelta(days=days)
 
 

@@ -83,16 +83,17 @@ class Injection:
     revision: Submission | None = None
 
 
-def _pick(rng: random.Random, rows: list[Row], test: Callable[[Row], bool]) -> Row | None:
-    candidates = [r for r in rows if r.expected is not None and test(r)]
+def _pick(
+    rng: random.Random, rows: list[Row], test: Callable[[Expected], bool] = lambda e: True
+) -> Row | None:
+    """A row that must land and whose meaning passes `test`, or None."""
+    candidates = [r for r in rows if r.expected is not None and test(r.expected)]
     return rng.choice(candidates) if candidates else None
 
 
-def _is_money(row: Row) -> bool:
-    assert row.expected is not None
-    return row.expected.indicator_code.startswith("fin_") and (
-        row.expected.indicator_code.endswith(("_balance", "_mobilised", "_value"))
-    )
+def _is_money(expected: Expected) -> bool:
+    code = expected.indicator_code
+    return code.startswith("fin_") and code.endswith(("_balance", "_mobilised", "_value"))
 
 
 def _set_expected(row: Row, **changes: object) -> None:
@@ -131,7 +132,7 @@ def inject(
     """Apply one defect; None when the submission has nothing it could apply to."""
     rows = submission.rows
     if kind == "amount_x1000":
-        row = _pick(rng, rows, lambda r: _is_money(r) and r.expected.value > 0)  # type: ignore[union-attr]
+        row = _pick(rng, rows, lambda e: _is_money(e) and e.value > 0)
         if row is None:
             return None
         assert row.expected is not None
@@ -140,7 +141,7 @@ def inject(
         _set_expected(row, value=float(wrong))
         return Injection(kind, submission, [row], "written 1,000 times too large")
     if kind in ("missing_value", "non_numeric_value"):
-        row = _pick(rng, rows, lambda r: True)
+        row = _pick(rng, rows)
         if row is None:
             return None
         row.value = (
@@ -150,7 +151,7 @@ def inject(
         reason = "the value is empty" if kind == "missing_value" else "not a number"
         return Injection(kind, submission, [row], reason, "value")
     if kind in ("duplicate_exact", "duplicate_conflicting"):
-        row = _pick(rng, rows, lambda r: r.expected.whole is None)  # type: ignore[union-attr]
+        row = _pick(rng, rows, lambda e: e.whole is None)
         if row is None:
             return None
         repeat = copy.copy(row)
@@ -170,7 +171,7 @@ def inject(
         row.expected = None
         return Injection(kind, submission, [row, repeat], "conflicting values", "value")
     if kind == "part_above_whole":
-        row = _pick(rng, rows, lambda r: r.expected.whole is not None)  # type: ignore[union-attr]
+        row = _pick(rng, rows, lambda e: e.whole is not None)
         if row is None:
             return None
         assert row.expected is not None and row.expected.whole is not None
@@ -179,8 +180,8 @@ def inject(
         row.expected = None
         return Injection(kind, submission, [row], "above the whole", "value")
     if kind == "members_above_women":
-        members = _pick(rng, rows, lambda r: r.expected.indicator_code == "members_total")  # type: ignore[union-attr]
-        women = _pick(rng, rows, lambda r: r.expected.indicator_code == "women_18_plus")  # type: ignore[union-attr]
+        members = _pick(rng, rows, lambda e: e.indicator_code == "members_total")
+        women = _pick(rng, rows, lambda e: e.indicator_code == "women_18_plus")
         if members is None or women is None or women.expected is None:
             return None
         wrong = int(women.expected.value) + rng.randrange(1, 2_000)
@@ -188,7 +189,7 @@ def inject(
         _set_expected(members, value=float(wrong))
         return Injection(kind, submission, [members], "members_not_above_women_18_plus")
     if kind in ("unknown_unit", "ambiguous_unit"):
-        row = _pick(rng, rows, lambda r: True)
+        row = _pick(rng, rows)
         if row is None:
             return None
         if kind == "unknown_unit":
@@ -200,7 +201,7 @@ def inject(
         row.expected = None
         return Injection(kind, submission, [row], reason, "unit")
     if kind == "invalid_period":
-        row = _pick(rng, rows, lambda r: True)
+        row = _pick(rng, rows)
         if row is None:
             return None
         row.period = rng.choice(["tháng 13/2025", "quý V/2024", "năm 20255", "2025-00"])
@@ -237,7 +238,7 @@ def _write_in_vietnamese(submission: Submission, rng: random.Random) -> None:
 
 def _revise(submission: Submission, rng: random.Random) -> Injection | None:
     revision = copy.deepcopy(submission)
-    row = _pick(rng, revision.rows, lambda r: r.expected.whole is None)  # type: ignore[union-attr]
+    row = _pick(rng, revision.rows, lambda e: e.whole is None)
     if row is None or row.expected is None:
         return None
     corrected = int(row.expected.value) + rng.randrange(1, 20)

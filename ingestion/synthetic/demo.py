@@ -20,6 +20,7 @@ import random
 from functools import cache
 from pathlib import Path
 
+from ingestion.normalise import period_from_code
 from ingestion.synthetic.batch import NationalBatch, Row, Submission, record, write_submission
 from ingestion.synthetic.content import figures, late, make_rows, on_time
 from ingestion.synthetic.model import FigureModel, era_units, figure_model
@@ -58,20 +59,12 @@ def generate_demo(inbox: Path, seed: int = 2025) -> NationalBatch:
     return batch
 
 
+def period_end(period_code: str) -> dt.date:
+    return period_from_code(period_code).end
+
+
 def _save(batch: NationalBatch, inbox: Path, submission: Submission, unit_name: str = "") -> None:
     record(batch, submission, write_submission(submission, inbox, unit_name))
-
-
-def _submission(
-    name: str,
-    shape: str,
-    unit: str,
-    period: str,
-    rows: list[Row],
-    received_at: dt.datetime,
-    **options: object,
-) -> Submission:
-    return Submission(name, shape, unit, period, rows, received_at, **options)  # type: ignore[arg-type]
 
 
 def _provinces_2025(
@@ -96,7 +89,7 @@ def _provinces_2025(
         _save(
             batch,
             inbox,
-            _submission(f"demo_{unit}_{DEMO_YEAR}.csv", "long_csv", unit, DEMO_YEAR, rows, arrived),
+            Submission(f"demo_{unit}_{DEMO_YEAR}.csv", "long_csv", unit, DEMO_YEAR, rows, arrived),
         )
 
 
@@ -116,7 +109,7 @@ def _union_only_2025(
         _save(
             batch,
             inbox,
-            _submission(
+            Submission(
                 f"form_{unit}_{DEMO_YEAR}.xlsx", "reporting_form", unit, DEMO_YEAR, rows, arrived
             ),
             names[unit],
@@ -132,7 +125,7 @@ def _union_only_2025(
         _save(
             batch,
             inbox,
-            _submission(
+            Submission(
                 f"web_{unit}_{DEMO_YEAR}_targets.json",
                 "json_form",
                 unit,
@@ -147,8 +140,7 @@ def _union_only_2025(
 def _commune_rows(
     model: FigureModel, rng: random.Random, unit: str, month: str, named: bool, plain: bool
 ) -> list[Row]:
-    period_end = model_end(month)
-    texts = unit_texts(unit, period_end)
+    texts = unit_texts(unit, period_end(month))
     unit_text = texts[-1] if named and len(texts) > 1 else unit
     period_text = rng.choice(period_texts(month))
     rows: list[Row] = []
@@ -163,12 +155,6 @@ def _commune_rows(
             plain=plain,
         )
     return rows
-
-
-def model_end(period_code: str) -> dt.date:
-    from ingestion.normalise import period_from_code
-
-    return period_from_code(period_code).end
 
 
 @cache
@@ -194,7 +180,7 @@ def _communes_month(
             _save(
                 batch,
                 inbox,
-                _submission(
+                Submission(
                     f"{unit}_{month}.csv",
                     "long_csv",
                     unit,
@@ -217,7 +203,7 @@ def _communes_month(
         _save(
             batch,
             inbox,
-            _submission(
+            Submission(
                 f"{province}_{month}_communes.xlsx",
                 "long_xlsx",
                 province,
@@ -231,7 +217,7 @@ def _communes_month(
         _save(
             batch,
             inbox,
-            _submission(
+            Submission(
                 f"{province}_{month}_communes.csv",
                 "long_csv",
                 province,
@@ -248,7 +234,7 @@ def _communes_month(
 def _legacy_provinces(
     batch: NationalBatch, inbox: Path, model: FigureModel, rng: random.Random, year: str
 ) -> None:
-    end = model_end(year)
+    end = period_end(year)
     for unit in reporting_units("legacy", ["province"]):
         if not unit.startswith("P"):
             continue
@@ -268,7 +254,7 @@ def _legacy_provinces(
         _save(
             batch,
             inbox,
-            _submission(
+            Submission(
                 f"lich_su_{unit}_{year}.csv",
                 "long_csv",
                 unit,
