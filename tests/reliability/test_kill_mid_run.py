@@ -19,8 +19,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.cli import recover
 from orchestration.publish.assets import HOLD_ENV
 from orchestration.publish.publisher import TEMP_PREFIX
+from orchestration.settings import Settings
 from tests.reliability.pipeline_process import (
     REPO_ROOT,
     PipelineWorkspace,
@@ -89,6 +91,9 @@ def killed_in_publish(workspace, version_1) -> KilledRun:
     try:
         workspace.wait_for("the publisher to reach its rename", hold.exists, process)
         temporary = Path(hold.read_text())
+        # Recovery while the run is alive and publishing must leave both alone.
+        settings = Settings.from_env(workspace.env())
+        recovery_while_running = recover(workspace.instance(), settings)
         # While the run holds the build, a second `make run` refuses to start.
         second_code, second_output = workspace.run("run")
         kill_process_group(process)
@@ -99,6 +104,7 @@ def killed_in_publish(workspace, version_1) -> KilledRun:
         "temporary": temporary,
         "temporary_complete": Version.of(temporary) if temporary.exists() else None,
         "second_run": (second_code, second_output),
+        "recovery_while_running": recovery_while_running,
     }
     run = newest_run(workspace.instance())
     return KilledRun(run, Version.of(workspace.published_db), notes)
@@ -171,6 +177,11 @@ def test_kill_during_publish_leaves_the_complete_earlier_version(killed_in_publi
     assert new_version is not None and new_version.run_id == killed.run.run_id
     assert new_version.tables != version_1.tables
     assert killed.run.status == dg.DagsterRunStatus.STARTED  # left behind by the kill
+
+
+def test_recovery_leaves_a_live_run_and_its_publication_alone(killed_in_publish):
+    assert killed_in_publish.notes["recovery_while_running"] == []
+    assert killed_in_publish.notes["temporary_complete"] is not None
 
 
 def test_second_cli_run_refuses_while_one_is_running(killed_in_publish):
