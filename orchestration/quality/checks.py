@@ -7,7 +7,6 @@ to quality.check_failures.
 """
 
 from collections.abc import Mapping
-from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -30,11 +29,6 @@ SHOWN_COLUMNS = {
     "expected": "expected",
     "rule": "rule",
 }
-
-
-def quality_dir(settings: Settings) -> Path:
-    """Where Data Docs go. (A VWU_QUALITY_DIR setting is requested; derived meanwhile.)"""
-    return settings.data_dir / "quality"
 
 
 def _cell(value: object) -> str:
@@ -147,7 +141,7 @@ def build_suite_check(
         settings = Settings.from_env()
         with duckdb.connect(str(settings.warehouse_db)) as con:
             reports = run_suite(
-                con, suite, context.op_execution_context.run_id, quality_dir(settings) / "data_docs"
+                con, suite, context.op_execution_context.run_id, settings.quality_dir / "data_docs"
             )
         for report in reports:
             if report.skipped:
