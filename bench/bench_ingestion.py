@@ -119,7 +119,7 @@ def bench_xlsx(work: Path, communes: int | None, repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, default=None, help="default: all 3,321")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     # Built once per process, as in the nightly run; not part of any file's landing time.
     start = time.perf_counter()

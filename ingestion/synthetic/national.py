@@ -51,7 +51,10 @@ def forms_for(level: str, kind: str) -> tuple[str, ...]:
 def reporting_units(era: str, levels: Iterable[str]) -> list[str]:
     units = era_units(era)
     wanted = set(levels)
-    return sorted(code for code, level in units.level.items() if level in wanted)
+    # A few island districts list no commune; the model has no figures to give them.
+    return sorted(
+        code for code, level in units.level.items() if level in wanted and code in units.members
+    )
 
 
 def spread(units: list[str], limit: int | None) -> list[str]:

@@ -326,3 +326,18 @@ def test_report_phrase_resolves_to_its_indicator(phrase, code):
 def test_report_phrase_resolves_when_decomposed_or_shouted(phrase, code):
     assert _resolve(unicodedata.normalize("NFD", phrase)) == {code}
     assert _resolve(phrase.upper()) == {code}
+
+
+def test_every_disaggregation_the_catalogue_allows_has_codes_in_the_reviewed_file():
+    from ingestion.reference.catalogue import load_catalogue
+    from ingestion.reference.disaggregations import load_disaggregations
+
+    reference = load_disaggregations()
+    allowed = {
+        d for listed in load_catalogue().disaggregations if listed for d in listed.split("|")
+    }
+    assert allowed <= reference.dimensions, allowed - reference.dimensions
+    # Every subset named in the architecture contract is a code of its own.
+    contract = {"ethnic_minority", "female_head_of_household", "poor", "near_poor"}
+    assert contract | {"residential", "religion", "worker"} <= reference.codes
+    assert "level:province" in reference.codes and "programme:du_an_8" in reference.codes

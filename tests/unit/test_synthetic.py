@@ -127,3 +127,27 @@ def test_number_spellings_read_back(value):
     for _ in range(10):
         assert parse_vn_number(count_text(value, rng)).value == value
         assert parse_vn_number(money_text(value, rng)).value == value
+
+
+@pytest.mark.parametrize(
+    ("period", "prefixes"),
+    [
+        ("2025-H2", ("P2025-", "CA", "QD")),  # the 34 provinces and the two unions
+        ("2024-Q3", ("D",)),  # legacy districts
+        ("2024", ("P", "D", "CA", "QD")),  # legacy provinces and districts
+        ("2024-06", ("C",)),  # legacy communes
+        ("2025-12", ("C2025-",)),  # 2025 communes
+    ],
+)
+def test_each_period_kind_is_reported_by_the_units_of_its_map(tmp_path, period, prefixes):
+    import duckdb
+
+    from ingestion.landing import land_inbox
+
+    batch = generate_national_batch(tmp_path / "inbox", seed=3, period=period, max_units=8)
+    units = {e.unit_code for e in batch.expected.values()}
+    assert len(units) == 8 and all(u.startswith(prefixes) for u in units)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        result = land_inbox(tmp_path / "inbox", tmp_path / "archive", con)
+        landed = con.execute("select count(*) from raw.submission_values").fetchone()[0]
+    assert result.rejected == 0 and landed == len(batch.expected)
