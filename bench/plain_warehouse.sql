@@ -378,7 +378,19 @@ described as (
             else
                 'T' || (2001 + 5 * ((year(period_start) - 2001) // 5))
                 || '-' || (2006 + 5 * ((year(period_start) - 2001) // 5))
-        end as congress_term_code
+        end as congress_term_code,
+        -- The longer periods a month, quarter or half lies in (time roll-ups join on them).
+        case
+            when period_kind = 'month'
+                then year(period_end) || '-Q' || ((month(period_end) + 2) // 3)
+        end as quarter_code,
+        case
+            when period_kind in ('month', 'quarter')
+                then year(period_end) || '-H' || ((month(period_end) + 5) // 6)
+        end as half_code,
+        case
+            when period_kind in ('month', 'quarter', 'half') then year(period_end)::varchar
+        end as year_code
     from all_periods
 )
 
@@ -990,7 +1002,10 @@ submitted as (
         current_values.value_whole,
         periods.period_kind,
         periods.period_start,
-        periods.period_end
+        periods.period_end,
+        periods.quarter_code,
+        periods.half_code,
+        periods.year_code
     from current_values
     inner join periods
         on current_values.period_code = periods.period_code
@@ -1007,7 +1022,15 @@ submitted_additive as (
 ),
 
 -- Over time: each month, quarter or half a unit sent, placed in the longer periods of the
--- same year that contain it.
+-- same year that contain it (an equality join on the containing period's code).
+part_in_whole as (
+    select
+        *,
+        unnest([quarter_code, half_code, year_code]) as whole_period_code
+    from submitted_additive
+    where period_kind in ('month', 'quarter', 'half')
+),
+
 time_parts as (
     select
         part.unit_code,
@@ -1022,13 +1045,9 @@ time_parts as (
         whole.period_end,
         datediff('month', whole.period_start, whole.period_end + 1)
         // datediff('month', part.period_start, part.period_end + 1) as parts_needed
-    from submitted_additive as part
+    from part_in_whole as part
     inner join periods as whole
-        on part.period_start >= whole.period_start
-            and part.period_end <= whole.period_end
-            and whole.period_kind in ('quarter', 'half', 'year')
-            and part.period_kind in ('month', 'quarter', 'half')
-            and whole.period_end - whole.period_start > part.period_end - part.period_start
+        on part.whole_period_code = whole.period_code
 ),
 
 time_derived as (

@@ -128,7 +128,19 @@ described as (
             else
                 'T' || (2001 + 5 * ((year(period_start) - 2001) // 5))
                 || '-' || (2006 + 5 * ((year(period_start) - 2001) // 5))
-        end as congress_term_code
+        end as congress_term_code,
+        -- The longer periods a month, quarter or half lies in (time roll-ups join on them).
+        case
+            when period_kind = 'month'
+                then year(period_end) || '-Q' || ((month(period_end) + 2) // 3)
+        end as quarter_code,
+        case
+            when period_kind in ('month', 'quarter')
+                then year(period_end) || '-H' || ((month(period_end) + 5) // 6)
+        end as half_code,
+        case
+            when period_kind in ('month', 'quarter', 'half') then year(period_end)::varchar
+        end as year_code
     from all_periods
 )
 
