@@ -65,7 +65,8 @@ class Submission:
     encoding: str = "utf-8"
     header: str = "english"
     column_order: tuple[int, ...] = (0, 1, 2, 3, 4)
-    damaged: bool = False  # saved again through the wrong code page: must be rejected whole
+    damaged: bool = False  # Vietnamese text damaged in the file: must be rejected whole
+    damage: str = "mojibake"  # how: one of DAMAGES
     nfd: bool = False  # written in decomposed Unicode
 
 
@@ -141,19 +142,38 @@ def _csv_bytes(submission: Submission) -> bytes:
         writer.writerow(_ordered(submission, _cells(submission, row)))
     text = buffer.getvalue()
     if submission.damaged:
-        # What a spreadsheet does to UTF-8 it opened as Windows-1252 and saved again.
-        return text.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")
+        return damaged_bytes(text, submission.damage)
     if submission.encoding == "windows-1258":
         return encode_cp1258(text)
     data = text.encode(submission.encoding)
     if submission.header == "unaccented" and decode_bytes(data).damaged:
         # A clean file must read back clean; an unaccented header beside unaccented names
         # reads as lost diacritics, so such a file is titled in Vietnamese instead.
-        if submission.header == "vietnamese":
-            raise ValueError(f"{submission.name}: generated clean text reads as damaged")
         submission.header = "vietnamese"
         return _csv_bytes(submission)
     return data
+
+
+DAMAGES = ("mojibake", "question_marks", "dropped_diacritics")
+_D_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def damaged_bytes(text: str, how: str) -> bytes:
+    """The file as the damage leaves it. A damage too slight to tell in this text (a short
+    file) becomes mojibake, which always shows, so the defect is always a real one."""
+    if how == "question_marks":
+        # Saved through a code page without Vietnamese: 'Hội' becomes 'H?i'.
+        data = text.encode("cp1252", errors="replace")
+    elif how == "dropped_diacritics":
+        # Retyped or converted without marks: 'Kỳ báo cáo' becomes 'Ky bao cao'.
+        bare = unicodedata.normalize("NFD", text.translate(_D_LETTERS))
+        data = "".join(ch for ch in bare if not unicodedata.combining(ch)).encode("utf-8")
+    else:
+        data = b""
+    if data and decode_bytes(data).damaged:
+        return data
+    # What a spreadsheet does to UTF-8 it opened as Windows-1252 and saved again.
+    return text.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")
 
 
 def _xlsx_save(submission: Submission, path: Path) -> None:

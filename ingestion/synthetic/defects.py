@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ingestion.resolve import ResolutionError, unit_resolver
-from ingestion.synthetic.batch import Expected, Row, Submission
+from ingestion.synthetic.batch import DAMAGES, Expected, Row, Submission
 from ingestion.synthetic.content import late
 from ingestion.synthetic.model import era_units
 from ingestion.synthetic.spelling import period_texts
@@ -214,9 +214,10 @@ def inject(
     if kind == "damaged_diacritics":
         _write_in_vietnamese(submission, rng)
         submission.damaged = True
+        submission.damage = rng.choice(DAMAGES)
         for row in rows:
             row.expected = None
-        return Injection(kind, submission, [], "damaged")
+        return Injection(kind, submission, [], f"damaged ({submission.damage})")
     if kind == "late_submission":
         submission.received_at = late(rng, level, submission.period_code)
         return Injection(kind, submission, [], f"received {submission.received_at.isoformat()}")
