@@ -18,7 +18,7 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
-DBT_SOURCE_DIRS = ("models", "macros", "tests")
+DBT_SOURCE_DIRS = ("models", "macros", "tests", "seeds")
 
 
 def manifest_is_stale() -> bool:
