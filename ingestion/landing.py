@@ -612,6 +612,11 @@ clean as (
     from cells
     where not ({cell_rule_broken})
 ),
+-- Keys seen more than once, found with a plain count first: the ordered list and the
+-- distinct count below are costly per group, and almost every key is seen once.
+repeated_keys as (
+    select row_key from clean group by row_key having count(*) > 1
+),
 repeated as (
     select
         row_key,
@@ -619,8 +624,8 @@ repeated as (
         count(distinct value_key) as distinct_values,
         string_agg(cast(row_number as varchar), ', ' order by row_number) as all_rows
     from clean
+    semi join repeated_keys using (row_key)
     group by row_key
-    having count(*) > 1
 ),
 repeats as (
     select
