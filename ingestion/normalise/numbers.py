@@ -104,11 +104,47 @@ class ParsedNumber:
 
 def parse_vn_number(text: str) -> ParsedNumber:
     """Parse one reported value; raise NumberParseError with a steward-readable reason."""
+    fast = _common_form(text)
+    if fast is not None:
+        return fast
     tokens = _tokenise(text)
     if not tokens:
         raise _error(text, "empty", "the value is empty", "giá trị bị bỏ trống")
     reader = _Reader(text, tokens)
     return reader.read()
+
+
+# The forms most reports use, read without tokenising: '1.800', '4,2', '536 triệu',
+# '4,2 tỷ đồng', '112/117'. The result is the one the full reader gives (the unit tests of
+# the reader run through here); any other text, or a fraction the reader would reject,
+# takes the full reader.
+_COMMON_AMOUNT = re.compile(
+    r"(?P<number>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+(?:,[0-9]+)?)(?: (?P<money>triệu|tỷ)(?: đồng)?)?"
+)
+_COMMON_FRACTION = re.compile(r"(?P<part>[0-9]+)/(?P<whole>[0-9]+)")
+_COMMON_MONEY = {"triệu": 10**6, "tỷ": 10**9}
+
+
+def _common_form(text: str) -> ParsedNumber | None:
+    if match := _COMMON_AMOUNT.fullmatch(text):
+        number = match["number"]
+        amount = Decimal(number.replace(".", "") if "." in number else number.replace(",", "."))
+        money = match["money"]
+        if money is None:
+            return ParsedNumber(value=float(amount), original=text)
+        multiplier = _COMMON_MONEY[money]
+        return ParsedNumber(
+            value=float(amount * multiplier),
+            original=text,
+            multiplier=multiplier,
+            currency="VND",
+        )
+    if match := _COMMON_FRACTION.fullmatch(text):
+        part, whole = Decimal(match["part"]), Decimal(match["whole"])
+        if whole == 0 or part > whole:
+            return None
+        return ParsedNumber(value=float(part), original=text, part=float(part), whole=float(whole))
+    return None
 
 
 def _tokenise(text: str) -> list[str]:
