@@ -595,13 +595,11 @@ left join _disaggregations d
 """
 
 
-def _normalised_sql(cell_rule_broken: str) -> str:
-    """Every row with its parsed cells, and, for rows that repeat a key of their file among
-    the rows the cell rules accept, the earlier row they duplicate or the list of rows whose
-    values conflict. One statement: the batch is scanned and joined once."""
+def _repeats_sql(cell_rule_broken: str) -> str:
+    """For rows that repeat a key of their file among the rows the cell rules accept: the
+    earlier row they duplicate, or the list of rows whose values conflict. Reads _cells."""
     return f"""
 with
-cells as materialized ({NORMALISED_ROWS}),
 -- The key as one 64-bit hash: grouping by it is several times cheaper than by five texts.
 clean as (
     select
@@ -609,7 +607,7 @@ clean as (
         hash(submission_id, unit, period_code, indicator, coalesce(disaggregation, ''))
             as row_key,
         hash(value, whole, approximate, is_percent) as value_key
-    from cells
+    from _cells
     where not ({cell_rule_broken})
 ),
 -- Keys seen more than once, found with a plain count first: the ordered list and the
@@ -626,20 +624,24 @@ repeated as (
     from clean
     semi join repeated_keys using (row_key)
     group by row_key
-),
-repeats as (
-    select
-        clean.submission_id, clean.row_number,
-        case when repeated.distinct_values = 1 and clean.row_number <> repeated.first_row
-             then repeated.first_row end as duplicate_of,
-        case when repeated.distinct_values > 1 then repeated.all_rows end as conflicting_rows
-    from clean
-    inner join repeated using (row_key)
 )
-select cells.*, repeats.duplicate_of, repeats.conflicting_rows
-from cells
-left join repeats using (submission_id, row_number)
+select
+    clean.submission_id, clean.row_number,
+    case when repeated.distinct_values = 1 and clean.row_number <> repeated.first_row
+         then repeated.first_row end as duplicate_of,
+    case when repeated.distinct_values > 1 then repeated.all_rows end as conflicting_rows
+from clean
+inner join repeated using (row_key)
 """
+
+
+# Every row with its parsed cells and its repeat findings. The batch's rows are normalised
+# once into _cells; _repeats holds only the few rows that repeat a key, so joining it is cheap.
+NORMALISED = """(
+    select _cells.*, _repeats.duplicate_of, _repeats.conflicting_rows
+    from _cells
+    left join _repeats using (submission_id, row_number)
+)"""
 
 
 def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tuple[int, int]]:
@@ -676,15 +678,18 @@ def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tupl
     cell_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in CELL_RULES)
     any_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in ROW_RULES)
     try:
-        con.execute(
-            f"create or replace temp table _normalised as {_normalised_sql(cell_rule_broken)}"
-        )
+        # Kept as Arrow, not a temp table: writing 50,000 rows of 30 columns into DuckDB's
+        # table storage costs three times the fetch (0.55 s against 0.18 s on 34 provinces).
+        con.register("_cells", con.execute(NORMALISED_ROWS).to_arrow_table())
+        con.register("_repeats", con.execute(_repeats_sql(cell_rule_broken)).to_arrow_table())
         # One statement for every rule: each costs a scan of the batch, not a round trip.
+        # The cell rules need no repeat findings, so they read _cells alone.
         broken_rules = " union all ".join(
             f"select submission_id, file_name, row_number, '{column}', "
             f"{REJECTED_CELL.get(column, column)}, {reason_en}, {reason_vi}, source_location "
-            f"from _normalised where {predicate}"
-            for column, predicate, reason_en, reason_vi in ROW_RULES
+            f"from {'_cells' if rule in CELL_RULES else NORMALISED} where {predicate}"
+            for rule in ROW_RULES
+            for column, predicate, reason_en, reason_vi in [rule]
         )
         con.execute(
             "insert into raw.rejections (submission_id, file_name, row_number, column_name, "
@@ -702,17 +707,25 @@ def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tupl
                    approximate, qualifier, whole, is_percent, period, period_kind, period_as_of,
                    source_location, unit_of_measure, programme, disaggregation, note,
                    unit_text, indicator_text, disaggregation_text
-            from _normalised where not ({any_rule_broken})
+            from {NORMALISED} where not ({any_rule_broken})
             """
         )
         counts = con.execute(
             f"""
             select submission_id, count(*), count(*) filter (where not ({any_rule_broken}))
-            from _normalised group by submission_id
+            from {NORMALISED} group by submission_id
             """
         ).fetchall()
     finally:
-        con.execute("drop table if exists _normalised")
-        for name in ("_rows", "_periods", "_values", "_units", "_indicators", "_disaggregations"):
+        for name in (
+            "_rows",
+            "_periods",
+            "_values",
+            "_units",
+            "_indicators",
+            "_disaggregations",
+            "_cells",
+            "_repeats",
+        ):
             con.unregister(name)
     return {sid: (read, accepted) for sid, read, accepted in counts}
