@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -99,6 +100,9 @@ def long_table(row_numbers: list[int], columns: Mapping[str, list[str] | pa.Arra
     return LongTable(rows=pa.table(arrays))
 
 
+_EMPTY_CELLS = frozenset({"", None})
+
+
 def _blank(value: Any) -> bool:
     return value is None or (type(value) is str and not value.strip())
 
@@ -129,16 +133,22 @@ def read_long_xlsx(data: bytes) -> LongTable:
     mapping = map_header(header)
     # Only a wholly blank row is dropped; a row with any content, even in a column we do not
     # read, is kept so the landing step can reject it with its row number.
-    kept = [
-        (excel_row, row)
+    # A row of only '' and None cells is blank at a set test; only a row that is not (almost
+    # every row) or that holds whitespace is looked at cell by cell.
+    kept_rows = [
+        excel_row
         for excel_row, row in enumerate(raw[1:], start=2)
-        if not all(_blank(v) for v in row)
+        if not _EMPTY_CELLS.issuperset(row) or not all(_blank(v) for v in row)
     ]
+    rows = [raw[excel_row - 1] for excel_row in kept_rows]
+    # Transposed in one pass; a short row reads '' in the columns it lacks.
+    by_column = list(itertools.zip_longest(*rows, fillvalue="")) if rows else []
     columns: dict[str, pa.Array] = {}
     for index, canonical in mapping.items():
         name = "value_text" if canonical == "value" else canonical
-        columns[name] = _text_column([row[index] if index < len(row) else "" for _, row in kept])
-    return long_table([excel_row for excel_row, _ in kept], columns)
+        cells = list(by_column[index]) if index < len(by_column) else [""] * len(rows)
+        columns[name] = _text_column(cells)
+    return long_table(kept_rows, columns)
 
 
 def _text_column(cells: list[Any]) -> pa.Array:
