@@ -50,6 +50,7 @@ __all__ = [
     "IndicatorResolver",
     "ResolutionError",
     "UnitResolver",
+    "clear_resolution_caches",
     "disaggregation_resolver",
     "indicator_resolver",
     "unit_resolver",
@@ -229,6 +230,10 @@ class UnitResolver:
             code: frozenset(self._walk_up(code)) for code in self._units
         }
         self._cached = lru_cache(maxsize=cache_size)(self._resolve)
+
+    def clear_cache(self) -> None:
+        """Forget the texts resolved so far."""
+        self._cached.cache_clear()
 
     def _walk_up(self, code: str) -> list[str]:
         out: list[str] = []
@@ -530,3 +535,10 @@ def unit_resolver() -> UnitResolver:
 def indicator_resolver() -> IndicatorResolver:
     """The resolver over the indicator catalogue; built once per process."""
     return IndicatorResolver(load_catalogue())
+
+
+def clear_resolution_caches() -> None:
+    """Forget every text resolved so far (the resolvers themselves stay built): the next
+    landing resolves each name afresh, as the first batch of a process does."""
+    unit_resolver().clear_cache()
+    DisaggregationResolver.resolve.cache_clear()
