@@ -644,36 +644,85 @@ NORMALISED = """(
 )"""
 
 
+# The distinct texts each normaliser needs, in one scan of the batch (grouping sets) rather
+# than one statement each: the period, the value unless a plain integer, the unit with its
+# period, the indicator, and the disaggregation with its indicator; blanks left out.
+DISTINCT_TEXTS = f"""
+with texts as (
+    select
+        period, value_text, regexp_full_match(trim(value_text), '{PLAIN_INTEGER}') as plain,
+        trim(unit) as unit, trim(indicator) as indicator, trim(disaggregation) as disaggregation
+    from _rows
+)
+select
+    grouping(period, value_text, plain, unit, indicator, disaggregation) as grouping_set,
+    period, value_text, plain, unit, indicator, disaggregation
+from texts
+group by grouping sets (
+    (period), (value_text, plain), (unit, period), (indicator), (disaggregation, indicator)
+)
+"""
+# grouping() sets a bit for each column NOT grouped, the first argument highest.
+_GROUPING_SETS = {
+    0b011111: "period",
+    0b100111: "value",
+    0b011011: "unit",
+    0b111101: "indicator",
+    0b111100: "disaggregation",
+}
+
+
+def _distinct_texts(con: duckdb.DuckDBPyConnection) -> dict[str, set]:
+    texts: dict[str, set] = {name: set() for name in _GROUPING_SETS.values()}
+    found = con.execute(DISTINCT_TEXTS).fetchall()
+    for grouping_set, period, value_text, plain, unit, indicator, disaggregation in found:
+        kind = _GROUPING_SETS[grouping_set]
+        if kind == "period":
+            texts[kind].add(period)
+        elif kind == "value" and plain is False:
+            texts[kind].add(value_text)
+        elif kind == "unit" and unit:
+            texts[kind].add((unit, period))
+        elif kind == "indicator" and indicator:
+            texts[kind].add(indicator)
+        elif kind == "disaggregation" and disaggregation and indicator:
+            texts[kind].add((disaggregation, indicator))
+    return texts
+
+
 def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tuple[int, int]]:
     """Land the rows of a batch of files; returns submission_id → (rows read, rows accepted)."""
     con.register("_rows", rows)
-    period_texts = [r[0] for r in con.execute("select distinct period from _rows").fetchall()]
-    value_texts = [
-        r[0]
-        for r in con.execute(
-            f"select distinct value_text from _rows "
-            f"where not regexp_full_match(trim(value_text), '{PLAIN_INTEGER}')"
-        ).fetchall()
-    ]
-    con.register("_periods", _parsed_periods(period_texts))
-    unit_pairs = con.execute(
-        "select distinct trim(r.unit), p.period_end from _rows r "
-        "left join _periods p on r.period = p.period where trim(r.unit) <> ''"
-    ).fetchall()
-    indicator_texts = [
-        r[0]
-        for r in con.execute(
-            "select distinct trim(indicator) from _rows where trim(indicator) <> ''"
-        ).fetchall()
-    ]
+    texts = _distinct_texts(con)
+    periods = _parsed_periods(list(texts["period"]))
+    con.register("_periods", periods)
+    period_end = dict(
+        zip(
+            periods.column("period").to_pylist(),
+            periods.column("period_end").to_pylist(),
+            strict=True,
+        )
+    )
+    # (unit, period) pairs → (unit, the period's end): the end picks the unit's era.
+    unit_pairs = list({(unit, period_end.get(period)) for unit, period in texts["unit"]})
+    indicators = _resolved_indicators(list(texts["indicator"]))
+    indicator_code = dict(
+        zip(
+            indicators.column("indicator").to_pylist(),
+            indicators.column("indicator_code").to_pylist(),
+            strict=True,
+        )
+    )
     con.register("_units", _resolved_units(unit_pairs))
-    con.register("_indicators", _resolved_indicators(indicator_texts))
-    con.register("_values", _parsed_values(value_texts))
-    disaggregation_pairs = con.execute(
-        "select distinct trim(r.disaggregation), i.indicator_code from _rows r "
-        "join _indicators i on trim(r.indicator) = i.indicator "
-        "where trim(r.disaggregation) <> '' and i.indicator_code is not null"
-    ).fetchall()
+    con.register("_indicators", indicators)
+    con.register("_values", _parsed_values(list(texts["value"])))
+    disaggregation_pairs = list(
+        {
+            (disaggregation, indicator_code[indicator])
+            for disaggregation, indicator in texts["disaggregation"]
+            if indicator_code.get(indicator) is not None
+        }
+    )
     con.register("_disaggregations", _resolved_disaggregations(disaggregation_pairs))
     cell_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in CELL_RULES)
     any_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in ROW_RULES)
