@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # dagster-dbt reads dbt's manifest; it is rebuilt when any dbt file changes.
 MANIFEST := $(DBT_DIR)/target/manifest.json
-DBT_SOURCES := $(shell find $(DBT_DIR)/models $(DBT_DIR)/macros $(DBT_DIR)/tests -type f 2>/dev/null) $(DBT_DIR)/dbt_project.yml $(DBT_DIR)/profiles.yml
+DBT_SOURCES := $(shell find $(DBT_DIR)/models $(DBT_DIR)/macros $(DBT_DIR)/tests $(DBT_DIR)/seeds -type f 2>/dev/null) $(DBT_DIR)/dbt_project.yml $(DBT_DIR)/profiles.yml
 manifest: $(MANIFEST)
 $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 	cd $(DBT_DIR) && ../$(BIN)/dbt parse --quiet --profiles-dir . --target-path target
