@@ -7,19 +7,27 @@ import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
+# Settings that would point a test at another data directory than its own.
+PATH_SETTINGS = (
+    "VWU_INBOX",
+    "VWU_ARCHIVE",
+    "VWU_WAREHOUSE_DB",
+    "VWU_PUBLISHED_DB",
+    "VWU_QUALITY_DIR",
+)
+
+
+def use_data_root(mp: pytest.MonkeyPatch, root: Path) -> Path:
+    """Point every setting and Dagster's home below `root`; returns the data directory."""
+    mp.setenv("VWU_DATA_DIR", str(root / "data"))
+    for name in (*PATH_SETTINGS, "VWU_DEMO_SEED"):
+        mp.delenv(name, raising=False)
+    home = root / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    mp.setenv("DAGSTER_HOME", str(home))
+    return root / "data"
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("VWU_DATA_DIR", str(tmp_path / "data"))
-    for name in (
-        "VWU_INBOX",
-        "VWU_ARCHIVE",
-        "VWU_WAREHOUSE_DB",
-        "VWU_PUBLISHED_DB",
-        "VWU_QUALITY_DIR",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    return tmp_path / "data"
+    return use_data_root(monkeypatch, tmp_path)

@@ -19,6 +19,7 @@ import pytest
 from ingestion.synthetic.demo import generate_demo
 from orchestration import cli
 from orchestration.settings import Settings
+from tests.conftest import use_data_root
 
 pytestmark = pytest.mark.slow
 MARTS = [
@@ -58,17 +59,7 @@ def key_columns(mart: str) -> tuple[str, ...]:
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("pipeline")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("VWU_DATA_DIR", str(root / "data"))
-        mp.setenv("DAGSTER_HOME", str(root / "dagster_home"))
-        for name in (
-            "VWU_INBOX",
-            "VWU_ARCHIVE",
-            "VWU_WAREHOUSE_DB",
-            "VWU_PUBLISHED_DB",
-            "VWU_QUALITY_DIR",
-            "VWU_DEMO_SEED",
-        ):
-            mp.delenv(name, raising=False)
+        use_data_root(mp, root)
         yield Settings.from_env()
 
 
