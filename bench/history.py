@@ -125,14 +125,14 @@ def _commune_months_sql(first: str, last: str) -> str:
     """
 
 
-def _own_halves_sql() -> str:
-    return """
+def _own_halves_sql(first_half: str = "2017-01-01") -> str:
+    return f"""
         select u.unit_code, year(h) || '-H' || (case when month(h) = 1 then 1 else 2 end)
                 as period_code,
             'half' as period_kind,
             cast(h + interval 6 month + interval 15 day as timestamp) as received_at, 0 as revision
         from raw.ref_org_units as u,
-            (select unnest(range(date '2017-01-01', date '2026-07-01', interval 6 month)) as h)
+            (select unnest(range(date '{first_half}', date '2026-07-01', interval 6 month)) as h)
                 as halves
         where u.level in ('district', 'province')
             and (u.valid_from is null or cast(u.valid_from as date) <= h + interval 6 month)
@@ -140,14 +140,18 @@ def _own_halves_sql() -> str:
     """
 
 
-def generate_history(path: Path, memory_limit: str = "3GB") -> int:
-    """Create the build database at `path` with ten years of history; returns values made."""
+def generate_history(path: Path, memory_limit: str = "3GB", years: int = 10) -> int:
+    """Create the build database at `path` with the last `years` years of history (ten by
+    default, ending 2026-10); returns values made."""
+    if not 1 <= years <= 10:
+        raise ValueError(f"years of bench history must be 1 to 10, not {years}")
+    first_month = f"{2026 - years}-11-01"
     with duckdb.connect(str(path)) as con:
         con.execute(f"set memory_limit = '{memory_limit}'")
         con.execute(RAW_TABLES)
         land_reference(con)
-        _insert_reports(con, _commune_months_sql(FIRST_MONTH, LAST_MONTH), "history")
-        _insert_reports(con, _own_halves_sql(), "own")
+        _insert_reports(con, _commune_months_sql(first_month, LAST_MONTH), "history")
+        _insert_reports(con, _own_halves_sql(f"{2027 - years}-01-01"), "own")
         return con.execute("select count(*) from raw.submission_values").fetchone()[0]
 
 
@@ -156,7 +160,13 @@ def add_nightly(path: Path, share: float = 0.01) -> int:
     with duckdb.connect(str(path)) as con:
         total = con.execute("select count(*) from raw.submissions").fetchone()[0]
         wanted = int(total * share)
-        _insert_reports(con, _commune_months_sql(NIGHTLY_MONTH, NIGHTLY_MONTH), "nightly")
+        # At full scale the next month (3,321 communes) is under 1%; with a short history
+        # only a sample of the communes sends it, so that the night stays 1%.
+        next_month = f"""
+            select * from ({_commune_months_sql(NIGHTLY_MONTH, NIGHTLY_MONTH)})
+            using sample {wanted} rows (reservoir, 7)
+        """
+        _insert_reports(con, next_month, "nightly")
         new_month = con.execute("select count(*) from reports").fetchone()[0]
         revisions = f"""
             select unit_code, period_code, period_kind,

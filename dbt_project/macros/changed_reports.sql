@@ -1,16 +1,19 @@
 {#- Incremental value models rebuild whole reports: every unit × period × form whose current
     revision (int_report_revisions) differs from the one the model was built from, including
     a report whose only accepted submission a steward has since rejected. The hooks keep the
-    changed keys in a work table beside the model, delete their rows, and drop the table
-    once the new rows are in. `form` is set for the per-subject facts, which have no form
-    column. -#}
+    changed keys in a work table beside the model and delete their rows; the table stays
+    until the model's next run so that its data tests check only the rebuilt rows
+    (macros/rebuilt_rows.sql), and a full build drops it. `form` is set for the
+    per-subject facts, which have no form column. -#}
 
 {% macro changed_reports_relation() -%}
     {{ this.schema }}."{{ this.identifier }}__changed_reports"
 {%- endmacro %}
 
 {% macro refresh_changed_reports(form=none) %}
-    {% if is_incremental() %}
+    {% if not is_incremental() %}
+drop table if exists {{ changed_reports_relation() }}
+    {% else %}
 create or replace table {{ changed_reports_relation() }} as
 with
 
@@ -55,8 +58,4 @@ where built.unit_code = changed.unit_code
     and built.period_code = changed.period_code
     {% if not form %}and built.form = changed.form{% endif %}
     {% endif %}
-{% endmacro %}
-
-{% macro drop_changed_reports() %}
-drop table if exists {{ changed_reports_relation() }}
 {% endmacro %}

@@ -3,7 +3,9 @@
     terms and "as of" dates are not derived over time). A year is rebuilt when the set of
     current reports ending in it changed since the last build: a fingerprint of the year's
     (unit, period, form, current submission) is kept beside the model. A change of the
-    reference data (catalogue, units, crosswalk) needs `dbt build --full-refresh`. -#}
+    reference data (catalogue, units, crosswalk) needs `dbt build --full-refresh`. The changed years stay
+    beside the model until its next run: its data tests check only those years
+    (macros/rebuilt_rows.sql); a full build drops them. -#}
 
 {% macro year_fingerprints_relation() -%}
     {{ this.schema }}."{{ this.identifier }}__year_fingerprints"
@@ -28,7 +30,9 @@ group by periods.period_year
 {% endmacro %}
 
 {% macro refresh_changed_years() %}
-    {% if is_incremental() %}
+    {% if not is_incremental() %}
+drop table if exists {{ changed_years_relation() }}
+    {% else %}
 create or replace table {{ changed_years_relation() }} as
 with
 
@@ -59,8 +63,4 @@ where year(period_end) in (select period_year from {{ changed_years_relation() }
 {% macro save_year_fingerprints() %}
 create or replace table {{ year_fingerprints_relation() }} as
 {{ current_year_fingerprints() }}
-{% endmacro %}
-
-{% macro drop_changed_years() %}
-drop table if exists {{ changed_years_relation() }}
 {% endmacro %}

@@ -11,7 +11,6 @@
         "{{ refresh_changed_reports('" ~ subject ~ "') }}",
         "{{ delete_changed_reports('" ~ subject ~ "') }}",
     ],
-    post_hook=["{{ drop_changed_reports() }}"],
 ) }}
 
 -- depends_on: {{ ref('int_report_revisions') }}

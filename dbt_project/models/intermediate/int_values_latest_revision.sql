@@ -2,7 +2,6 @@
     materialized='incremental',
     incremental_strategy='append',
     pre_hook=["{{ refresh_changed_reports() }}", "{{ delete_changed_reports() }}"],
-    post_hook=["{{ drop_changed_reports() }}"],
 ) }}
 -- Contract 3: the latest received submission for a unit × period × form that no steward
 -- rejected or sent back supplies ALL the key's values; a value the revision leaves out is
