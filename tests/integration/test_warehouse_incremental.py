@@ -99,15 +99,34 @@ def built(tmp_path_factory):
     decide(db, "d1", "b-0510-03-rev", "reject", dt.datetime(2025, 9, 20))
     decide(db, "d2", "a-P30-03", "send_back", dt.datetime(2025, 9, 20))
     build(db, tmp)
+    nightly = night_test_scope(db, tmp)
 
     full = tmp / "full.duckdb"
     shutil.copy(db, full)
     build(full, tmp, "--full-refresh")
-    return db, full, first
+    return db, full, first, nightly
+
+
+def night_test_scope(db, tmp) -> dict:
+    """What the incremental run left for its data tests: the rebuilt keys and the SQL its
+    data tests ran."""
+    ran = tmp / "dbt_target" / "run"
+    tests_sql = [p.read_text(encoding="utf-8") for p in ran.rglob("*models.yml/*.sql")]
+    return {
+        "reports": read(
+            db,
+            "select unit_code, period_code, form "
+            "from intermediate.int_values_latest_revision__changed_reports order by all",
+        ),
+        "years": read(
+            db, "select period_year from intermediate.int_values_rolled_up__changed_years"
+        ),
+        "tests_sql": "\n".join(tests_sql),
+    }
 
 
 def test_incremental_run_equals_a_full_rebuild(built):
-    incremental, full, _ = built
+    incremental, full, *_ = built
     names = tables(incremental)
     assert "core.fct_membership" in names and "intermediate.int_values_rolled_up" in names
     assert names == tables(full)
@@ -118,7 +137,7 @@ def test_incremental_run_equals_a_full_rebuild(built):
 
 
 def test_the_incremental_run_applied_each_change(built):
-    incremental, _, first = built
+    incremental, _, first, _ = built
     values = read(incremental, "select * from core.fct_membership")
 
     def current(unit: str, period: str) -> dict[str, tuple[float, str]]:
@@ -135,7 +154,7 @@ def test_the_incremental_run_applied_each_change(built):
 
 
 def test_a_second_incremental_run_with_nothing_new_changes_nothing(built, tmp_path):
-    incremental, _, _ = built
+    incremental, *_ = built
     before = {name: snapshot(incremental, name) for name in tables(incremental)}
     build(incremental, tmp_path)
     for name, frame in before.items():
@@ -143,7 +162,7 @@ def test_a_second_incremental_run_with_nothing_new_changes_nothing(built, tmp_pa
 
 
 def test_expected_reports_show_revisions_and_the_rejection(built):
-    incremental, _, _ = built
+    incremental, *_ = built
     with duckdb.connect(str(incremental), read_only=True) as con:
         p30 = con.sql(
             "select is_received, latest_submission_id from core.fct_submissions "
@@ -155,3 +174,27 @@ def test_expected_reports_show_revisions_and_the_rejection(built):
         ).fetchone()
     assert p30 == (True, "a-P30-fin")
     assert commune == (True, True, 0)
+
+
+def test_the_nightly_data_tests_check_only_the_rebuilt_reports(built):
+    _, full, _, nightly = built
+    rebuilt = [tuple(row) for row in nightly["reports"].itertuples(index=False)]
+    # New, revised, sent back and late reports; the rejected revision changed nothing.
+    assert rebuilt == [
+        ("C10507", "2024-02", "members"),
+        ("C10507", "2024-H1", "finances"),
+        ("C2025-10507", "2025-08", "members"),
+        ("P30", "2024-03", "members"),
+    ]
+    assert sorted(nightly["years"].period_year) == [2024, 2025]
+    for work_table in (
+        "int_values_latest_revision__changed_reports",
+        "int_values_rolled_up__changed_years",
+        "fct_membership__changed_reports",
+    ):
+        assert work_table in nightly["tests_sql"]
+    # A full build drops the work tables, so its tests read whole tables.
+    left = read(
+        full, "select table_name from information_schema.tables where table_name like '%changed%'"
+    )
+    assert left.empty
