@@ -1072,50 +1072,7 @@ time_derived as (
         or (not any_value(adds_over_time) and count(*) filter (where part_end = period_end) = 1)
 ),
 
--- A period the unit sent itself wins; else the derivation from its shortest periods. Only
--- quarters, halves and years are derived, so the periods sent are looked up among those
--- (an anti-join on a few rows rather than ranking every value).
-time_best as (
-    select
-        unit_code,
-        period_code,
-        indicator_code,
-        disaggregation,
-        -- a struct, so that a null value of the best derivation stays null
-        arg_min(
-            { 'value': value, 'value_whole': value_whole },
-            case part_kind when 'month' then 1 when 'quarter' then 2 else 3 end
-        ) as best
-    from time_derived
-    group by unit_code, period_code, indicator_code, disaggregation
-),
-
-sent_longer_periods as (
-    select
-        unit_code,
-        period_code,
-        indicator_code,
-        disaggregation
-    from submitted_additive
-    where period_kind in ('quarter', 'half', 'year')
-),
-
-time_not_sent as (
-    select
-        time_best.unit_code,
-        time_best.period_code,
-        time_best.indicator_code,
-        time_best.disaggregation,
-        struct_extract(time_best.best, 'value') as value,
-        struct_extract(time_best.best, 'value_whole') as value_whole
-    from time_best
-    anti join sent_longer_periods as sent
-        on time_best.unit_code = sent.unit_code
-            and time_best.period_code = sent.period_code
-            and time_best.indicator_code = sent.indicator_code
-            and time_best.disaggregation = sent.disaggregation
-),
-
+-- A period the unit sent itself wins; else the derivation from its shortest periods.
 own_candidates as (
     select
         unit_code,
@@ -1123,7 +1080,8 @@ own_candidates as (
         indicator_code,
         disaggregation,
         value,
-        value_whole
+        value_whole,
+        0 as preference
     from submitted_additive
     union all
     select
@@ -1132,22 +1090,34 @@ own_candidates as (
         indicator_code,
         disaggregation,
         value,
-        value_whole
-    from time_not_sent
+        value_whole,
+        case part_kind when 'month' then 1 when 'quarter' then 2 else 3 end as preference
+    from time_derived
+),
+
+own_ranked as (
+    select
+        *,
+        row_number() over (
+            partition by unit_code, period_code, indicator_code, disaggregation
+            order by preference
+        ) as candidate_rank
+    from own_candidates
 ),
 
 own_values as (
     select
-        own_candidates.unit_code,
+        own_ranked.unit_code,
         org_units.unit_level,
-        own_candidates.period_code,
-        own_candidates.indicator_code,
-        own_candidates.disaggregation,
-        own_candidates.value,
-        own_candidates.value_whole
-    from own_candidates
+        own_ranked.period_code,
+        own_ranked.indicator_code,
+        own_ranked.disaggregation,
+        own_ranked.value,
+        own_ranked.value_whole
+    from own_ranked
     inner join org_units
-        on own_candidates.unit_code = org_units.unit_code
+        on own_ranked.unit_code = org_units.unit_code
+    where own_ranked.candidate_rank = 1
 ),
 
 -- Over units, in the borders of the time: commune → district (until June 2025) → province
