@@ -70,18 +70,22 @@ def open_workbook(data: bytes) -> CalamineWorkbook:
         ) from exc
 
 
-def sheet_rows(sheet: CalamineSheet) -> list[list[str]]:
-    """All rows of a sheet from A1 as text, so list index + 1 is the Excel row number."""
+def sheet_values(sheet: CalamineSheet) -> list[list[Any]]:
+    """All cells of a sheet from A1, so list index + 1 is the Excel row number."""
     try:
         # skip_empty_area=False: by default calamine drops leading blank rows and columns,
         # which would shift every row number the submitter is told about.
-        raw = sheet.to_python(skip_empty_area=False)
+        return sheet.to_python(skip_empty_area=False)
     except (CalamineError, ValueError) as exc:
         raise UnreadableFile(
             f"the sheet {sheet.name!r} cannot be read ({exc})",
             f"không đọc được trang tính {sheet.name!r} ({exc})",
         ) from exc
-    return [[cell_text(v) for v in row] for row in raw]
+
+
+def sheet_rows(sheet: CalamineSheet) -> list[list[str]]:
+    """All rows of a sheet from A1 as text (see sheet_values)."""
+    return [[cell_text(v) for v in row] for row in sheet_values(sheet)]
 
 
 def long_table(row_numbers: list[int], columns: Mapping[str, list[str] | pa.Array]) -> LongTable:
@@ -115,15 +119,7 @@ def read_long_xlsx(data: bytes) -> LongTable:
     workbook = open_workbook(data)
     if not workbook.sheet_names:
         raise UnreadableFile("the workbook has no sheet", "sổ tính không có trang tính nào")
-    sheet = workbook.get_sheet_by_index(0)
-    try:
-        # skip_empty_area=False: see sheet_rows; row numbers must be Excel's.
-        raw = sheet.to_python(skip_empty_area=False)
-    except (CalamineError, ValueError) as exc:
-        raise UnreadableFile(
-            f"the sheet {sheet.name!r} cannot be read ({exc})",
-            f"không đọc được trang tính {sheet.name!r} ({exc})",
-        ) from exc
+    raw = sheet_values(workbook.get_sheet_by_index(0))
     header = [cell_text(v) for v in raw[0]] if raw else []
     if not any(cell.strip() for cell in header):
         raise UnreadableFile(
