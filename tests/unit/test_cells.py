@@ -1,0 +1,105 @@
+"""The chunk's cells in Arrow: the values Arrow reads are the values parse_vn_number gives."""
+
+import random
+
+import pyarrow as pa
+import pytest
+
+from ingestion.cells import fast_values, normalised_cells
+from ingestion.normalise import parse_vn_number
+
+
+def _texts_in_fast_forms(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 15)))
+        kind = rng.randrange(4)
+        if kind == 0:  # plain, maybe signed, padded or with zeros in front
+            texts.append(rng.choice(["", "-"]) + digits)
+        elif kind == 1:
+            texts.append(rng.choice([" ", "\t", ""]) + digits + rng.choice([" ", ""]))
+        elif kind == 2:  # dots grouping thousands
+            groups = [str(rng.randint(1, 999))] + [
+                f"{rng.randint(0, 999):03d}" for _ in range(rng.randint(1, 5))
+            ]
+            texts.append(".".join(groups))
+        else:  # a decimal comma, any number of decimals
+            texts.append(f"{digits},{rng.randint(0, 10 ** rng.randint(1, 17))}")
+    return texts
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_arrow_reads_the_common_forms_as_parse_vn_number_does(seed: int) -> None:
+    texts = [*_texts_in_fast_forms(seed, 3_000), "180.833", "4,2", "007", "1.293.000"]
+    read = fast_values(pa.array(texts)).to_pylist()
+    for text, value in zip(texts, read, strict=True):
+        assert value is not None, text
+        assert value == parse_vn_number(text).value, text
+    assert read[-4:] == [180833.0, 4.2, 7.0, 1293000.0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1.5",
+        "4,850 tỷ",
+        "1,234,567",
+        "1,234.5",
+        "trên 1.800",
+        "79,2%",
+        "231/235",
+        "1.80",
+        "",
+        "12.",
+        ",5",
+        "1 800",
+        "1234567890123456",
+    ],
+)
+def test_other_forms_are_left_to_parse_vn_number(text: str) -> None:
+    assert fast_values(pa.array([text])).to_pylist() == [None]
+
+
+def _rows(**columns: list[str]) -> pa.Table:
+    n = len(next(iter(columns.values())))
+    base = {
+        "row_number": pa.array(range(2, n + 2), pa.int64()),
+        "source_location": pa.array([None] * n, pa.string()),
+        "submission_id": pa.array(["s"] * n),
+        "file_name": pa.array(["f.csv"] * n),
+    }
+    for name in (
+        "unit",
+        "period",
+        "indicator",
+        "value_text",
+        "unit_of_measure",
+        "programme",
+        "disaggregation",
+        "note",
+    ):
+        base[name] = pa.array(columns.get(name, [""] * n), pa.string())
+    return pa.table(base)
+
+
+def test_cells_are_trimmed_resolved_and_read_once_per_distinct_text() -> None:
+    cells = normalised_cells(
+        _rows(
+            unit=["\tP2025-01 ", "P2025-01", "", "Không Có Xã Này"],
+            period=["2025", "2025", "2025", "năm 20x5"],
+            indicator=["members_total", " members_total", "members_total", "members_total"],
+            value_text=["1.800", "trên 1.800", "4,2", "abc"],
+            note=["  ", "ghi chú ", "", ""],
+        )
+    ).to_pylist()
+    assert [c["unit"] for c in cells] == ["P2025-01", "P2025-01", None, None]
+    assert cells[0]["unit_text"] == "P2025-01"
+    assert cells[2]["unit_reason_en"] is None  # the empty-unit rule gives that reason
+    assert cells[3]["period_reason_en"] and cells[3]["unit_reason_en"]
+    assert [c["indicator"] for c in cells] == ["members_total"] * 4
+    assert [c["value"] for c in cells] == [1800.0, 1800.0, 4.2, None]
+    assert [c["approximate"] for c in cells] == [False, True, False, None]
+    assert cells[3]["value_reason_en"]
+    assert [c["note"] for c in cells] == [None, "ghi chú", None, None]
+    assert [c["value_text"] for c in cells] == ["1.800", "trên 1.800", "4,2", "abc"]
