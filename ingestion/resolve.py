@@ -77,9 +77,12 @@ _ADMIN_PREFIXES: dict[str, tuple[str, frozenset[str]]] = {
     "phuong": ("phuong", frozenset({"commune"})),
     "xa": ("xa", frozenset({"commune"})),
 }
-# Two-word prefixes first, so 'thanh pho' is not mistaken for another prefix and a longer
-# prefix is always preferred to a shorter one it might contain.
-_ADMIN_PREFIX_ORDER = sorted(_ADMIN_PREFIXES, key=lambda p: -len(p.split()))
+# Two-word prefixes are tried first, so 'thanh pho' is not mistaken for another prefix and a
+# longer prefix is always preferred to a shorter one it might contain.
+_TWO_WORD_PREFIXES = frozenset(p for p in _ADMIN_PREFIXES if p.count(" ") == 1)
+_ONE_WORD_PREFIXES = frozenset(p for p in _ADMIN_PREFIXES if " " not in p)
+# _split_admin_prefix reads at most two words; a longer prefix would need a third.
+assert len(_TWO_WORD_PREFIXES) + len(_ONE_WORD_PREFIXES) == len(_ADMIN_PREFIXES)
 
 # Names of the units that are not territorial, as people write them (folded, after the union
 # prefix is dropped: 'Hội Phụ nữ Công an nhân dân' arrives here as 'cong an nhan dan').
@@ -153,8 +156,13 @@ class _Unit:
         )
 
 
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
 def _numbers_unpadded(key: str) -> str:
     # 'Phường 01' and 'Phường 1' are the same ward.
+    if key.isascii() and not _ASCII_DIGIT.search(key):
+        return " ".join(key.split())  # no number to unpad: the common case, without a loop
     return " ".join(str(int(w)) if w.isdigit() else w for w in key.split())
 
 
@@ -167,14 +175,22 @@ def _marked_words(text: str) -> tuple[str, ...]:
 
 
 def _split_admin_prefix(key: str) -> tuple[str | None, str]:
-    """'tinh lang son' → ('tinh', 'lang son'); a key that is only a prefix is a name."""
-    for prefix in _ADMIN_PREFIX_ORDER:
-        if key.startswith(prefix + " "):
-            return prefix, key[len(prefix) + 1 :]
+    """'tinh lang son' → ('tinh', 'lang son'); a key that is only a prefix is a name.
+
+    The key is folded (words separated by single spaces), so a prefix is its first word or
+    its first two words, looked up in a set instead of trying each prefix in turn.
+    """
+    words = key.split(" ", 2)
+    if len(words) == 3 and (two := f"{words[0]} {words[1]}") in _TWO_WORD_PREFIXES:
+        return two, words[2]
+    if len(words) >= 2 and words[0] in _ONE_WORD_PREFIXES:
+        return words[0], key[len(words[0]) + 1 :]
     return None, key
 
 
 def _strip_union_prefix(key: str) -> str:
+    if not key.startswith("hoi "):
+        return key  # every union prefix starts with 'hoi'
     for prefix in _UNION_PREFIXES:
         if key == prefix:
             return key
@@ -196,6 +212,8 @@ class UnitResolver:
         self._by_gso: dict[str, set[str]] = {}
         self._by_bare: dict[str, set[str]] = {}
         self._by_full: dict[str, set[str]] = {}
+        # (canonical administrative prefix, bare name) → the units officially written so.
+        self._by_prefixed: dict[tuple[str, str], set[str]] = {}
         for row in units.itertuples(index=False):
             code = str(row.unit_code)
             full = fold(str(row.name_vi))
@@ -225,6 +243,10 @@ class UnitResolver:
         for alias, code in _UNION_ALIASES.items():
             if code in self._units:
                 self._by_bare.setdefault(alias, set()).add(code)
+        for bare_key, codes in self._by_bare.items():
+            for code in codes:
+                if (prefix := self._units[code].prefix) is not None:
+                    self._by_prefixed.setdefault((prefix, bare_key), set()).add(code)
         # Ancestors are walked once here so the parent check per call is a set lookup.
         self._ancestors: dict[str, frozenset[str]] = {
             code: frozenset(self._walk_up(code)) for code in self._units
@@ -304,11 +326,11 @@ class UnitResolver:
         bare = _BARE_ALIASES.get(bare, bare)
         if prefix is not None:
             canonical, levels = _ADMIN_PREFIXES[prefix]
-            named = self._by_bare.get(bare, set())
-            exact = {c for c in named if self._units[c].prefix == canonical}
+            exact = self._by_prefixed.get((canonical, bare))
             if exact:
-                return exact, True
+                return set(exact), True
             # 'Tỉnh Hà Nội' (officially 'Thành phố'): the prefix still tells the level.
+            named = self._by_bare.get(bare, set())
             by_level = {c for c in named if self._units[c].level in levels}
             if by_level:
                 return by_level, True
@@ -329,7 +351,7 @@ class UnitResolver:
         candidates, qualified = self._match(parts[0])
         for parent_text in parts[1:]:
             parents, _ = self._match(parent_text)
-            candidates = {c for c in candidates if self._ancestors[c] & parents}
+            candidates = {c for c in candidates if not self._ancestors[c].isdisjoint(parents)}
         return candidates, qualified
 
     def _choose(

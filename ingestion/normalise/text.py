@@ -75,6 +75,10 @@ def _build_vietnamese_letters() -> frozenset[str]:
 _VIETNAMESE_LETTERS = _build_vietnamese_letters()
 
 
+def _char_class(chars: Iterable[str]) -> str:
+    return "".join(re.escape(ch) for ch in sorted(set(chars)))
+
+
 @dataclass(frozen=True)
 class DecodedText:
     """Text decoded from bytes, NFC-normalised, with the verdict of the damage checks."""
@@ -96,8 +100,38 @@ def is_vietnamese_letter(ch: str) -> bool:
 
 
 # 'Ð' (Icelandic eth) is what several legacy converters and keyboards produce for 'Đ'.
-_D_LETTERS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
-_NOT_WORD = re.compile(r"[\W_]+")
+_D_LETTERS = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"}
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+def _fold_char(ch: str) -> str:
+    """What fold() makes of one character: its letters without marks, lower case, and a
+    space for each character that is not a letter or digit ('_' included).
+
+    Decomposing, dropping the combining marks and case folding all work character by
+    character (NFD's reordering only moves marks, which are dropped), so folding a text is
+    joining what its characters fold to and collapsing the spaces.
+    """
+    decomposed = unicodedata.normalize("NFD", _D_LETTERS.get(ch, ch))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(c if _WORD_CHAR.match(c) else " " for c in bare)
+
+
+class _FoldTable(dict[int, str]):
+    """str.translate table of _fold_char: built for the Latin and Vietnamese letters and
+    combining marks up front; any other character is folded the first time it is seen."""
+
+    def __missing__(self, code_point: int) -> str:
+        folded = self[code_point] = _fold_char(chr(code_point))
+        return folded
+
+
+# Basic Latin to Latin Extended-B, combining marks, Latin Extended Additional (ạ…ỹ).
+_FOLD_TABLE = _FoldTable(
+    (cp, _fold_char(chr(cp)))
+    for first, last in ((0x0000, 0x024F), (0x0300, 0x036F), (0x1E00, 0x1EFF))
+    for cp in range(first, last + 1)
+)
 
 
 def fold(s: str) -> str:
@@ -107,9 +141,9 @@ def fold(s: str) -> str:
     'tinh lang son'. The key loses information (Hà and Hạ fold alike), so it is for finding
     candidates, never for storing.
     """
-    decomposed = unicodedata.normalize("NFD", s.translate(_D_LETTERS))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_WORD.sub(" ", stripped.casefold()).strip()
+    # No letter or digit is white space, so split() finds exactly the runs of word
+    # characters between the spaces the table put for everything else.
+    return " ".join(s.translate(_FOLD_TABLE).split())
 
 
 def encode_cp1258(text: str) -> bytes:
@@ -175,8 +209,13 @@ def decode_bytes(data: bytes) -> DecodedText:
     damaged rather than failing, so the steward sees what arrived.
     """
     text, encoding, decode_problems = _decode(data)
-    text = to_nfc(text)
-    reasons = decode_problems + _damage_reasons(text)
+    if _NOT_PLAIN.search(text) is None:
+        # The common case, decided in one scan at C speed: only plain ASCII and composed
+        # Vietnamese letters, so the text is already NFC and only lost letters can be wrong.
+        reasons = decode_problems + _lost_letters_reasons(text)
+    else:
+        text = to_nfc(text)
+        reasons = decode_problems + _damage_reasons(text)
     return DecodedText(
         text=text,
         encoding=encoding,
@@ -231,32 +270,50 @@ def _sniff_utf16_without_bom(data: bytes) -> str | None:
 # --- Damage checks -------------------------------------------------------------------------
 
 
+# Characters of clean text: printable ASCII, the white space a text file uses, and the
+# composed Vietnamese letters. Every other character is "unusual" and worth a closer look:
+# a control byte, U+FFFD, the characters mojibake is made of, a letter foreign to Vietnamese,
+# a combining mark (text not yet NFC), or just typography such as '–', '“' or '°'.
+_PLAIN_CHARACTERS = frozenset("\t\n\x0b\x0c\r" + "".join(map(chr, range(0x20, 0x7F))))
+_NOT_PLAIN = re.compile("[^" + _char_class(_PLAIN_CHARACTERS | _VIETNAMESE_LETTERS) + "]")
+
+
+def _lost_letters_reasons(text: str) -> list[str]:
+    checks = [_question_marks_in_words, _dropped_diacritics]
+    return [reason for check in checks if (reason := check(text)) is not None]
+
+
 def _damage_reasons(text: str) -> list[str]:
+    # Each check below needs a kind of unusual character to find anything; collecting the
+    # distinct ones in one scan skips the checks that cannot apply to this text.
+    unusual = frozenset(_NOT_PLAIN.findall(text))
     if text.isascii():
         # Nothing non-ASCII to be mis-decoded; only lost letters and control bytes remain.
-        checks = [_control_characters, _question_marks_in_words, _dropped_diacritics]
-        return [reason for check in checks if (reason := check(text)) is not None]
+        reasons = [] if (reason := _control_characters(text, unusual)) is None else [reason]
+        return reasons + _lost_letters_reasons(text)
     checks = [_replacement_characters, _control_characters, _mojibake]
-    reasons = [reason for check in checks if (reason := check(text)) is not None]
-    later = [_question_marks_in_words, _dropped_diacritics]
-    if not reasons:
-        # Mojibake is full of foreign letters too; naming TCVN3/VNI then would mislead.
-        later.append(_foreign_letters)
-    return reasons + [reason for check in later if (reason := check(text)) is not None]
+    reasons = [reason for check in checks if (reason := check(text, unusual)) is not None]
+    later = _lost_letters_reasons(text)
+    if not reasons and (reason := _foreign_letters(text, unusual)) is not None:
+        # Only then: mojibake is full of foreign letters too; naming TCVN3/VNI would mislead.
+        later.append(reason)
+    return reasons + later
 
 
-def _replacement_characters(text: str) -> str | None:
+def _replacement_characters(text: str, unusual: frozenset[str]) -> str | None:
+    if "\ufffd" not in unusual:
+        return None
     count = text.count("\ufffd")
-    if count:
-        return f"{count} character(s) could not be decoded (U+FFFD replacement characters)"
-    return None
+    return f"{count} character(s) could not be decoded (U+FFFD replacement characters)"
 
 
 # Unicode category Cc is exactly U+0000–U+001F and U+007F–U+009F; a regex scans it fast.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
-def _control_characters(text: str) -> str | None:
+def _control_characters(text: str, unusual: frozenset[str]) -> str | None:
+    if not any(_CONTROL.match(ch) for ch in unusual):
+        return None
     count = len(_CONTROL.findall(text))
     if count:
         return f"{count} control character(s) such as NUL: a binary or corrupted file"
@@ -305,31 +362,28 @@ def _utf8_length(lead: int) -> int:
     return 0
 
 
-def _char_class(chars: Iterable[str]) -> str:
-    return "".join(re.escape(ch) for ch in sorted(set(chars)))
-
-
+# The characters of UTF-8 continuation bytes (0x80-0xBF): no Vietnamese letter is one.
+_CONTINUATION_CHARACTERS = frozenset(ch for ch, b in _BYTE_OF_CHAR.items() if 0x80 <= b <= 0xBF)
 # Mojibake always shows a lead byte's character followed by a continuation byte's (or the
-# 'áº'/'á»' pair); clean text almost never does, so a regex scan (C speed) rules most files
-# out before the character-by-character count.
+# 'áº'/'á»' pair); clean text almost never does, so a regex scan (C speed) finds the few
+# places worth decoding again.
 _MOJIBAKE_CANDIDATE = re.compile(
     "["
     + _char_class(ch for ch, b in _BYTE_OF_CHAR.items() if _utf8_length(b))
-    + "]["
-    + _char_class(ch for ch, b in _BYTE_OF_CHAR.items() if 0x80 <= b <= 0xBF)
-    + "]"
+    + "](?=["
+    + _char_class(_CONTINUATION_CHARACTERS)
+    + "])"
 )
 
 
-def _mojibake_hits(text: str) -> tuple[int, int]:
-    if not _MOJIBAKE_CANDIDATE.search(text):
-        return 0, 0
+def _mojibake_hits(text: str, unusual: frozenset[str]) -> tuple[int, int]:
+    if unusual.isdisjoint(_CONTINUATION_CHARACTERS):
+        return 0, 0  # no continuation byte's character, so no sequence to decode again
     strong = weak = 0
-    for i, ch in enumerate(text):
-        lead = _BYTE_OF_CHAR.get(ch)
-        length = _utf8_length(lead) if lead is not None else 0
-        if not length:
-            continue
+    for candidate in _MOJIBAKE_CANDIDATE.finditer(text):
+        i, ch = candidate.start(), candidate.group()
+        lead = _BYTE_OF_CHAR[ch]
+        length = _utf8_length(lead)
         tail = text[i + 1 : i + length]
         tail_bytes = [_BYTE_OF_CHAR.get(c) for c in tail]
         if len(tail) == length - 1 and all(b is not None and 0x80 <= b <= 0xBF for b in tail_bytes):
@@ -350,8 +404,8 @@ def _mojibake_hits(text: str) -> tuple[int, int]:
     return strong, weak
 
 
-def _mojibake(text: str) -> str | None:
-    strong, weak = _mojibake_hits(text)
+def _mojibake(text: str, unusual: frozenset[str]) -> str | None:
+    strong, weak = _mojibake_hits(text, unusual)
     if strong >= MOJIBAKE_MIN_STRONG_HITS or weak >= MOJIBAKE_MIN_WEAK_HITS:
         return (
             f"mojibake: {strong + weak} sequence(s) such as 'Ã©', 'Ä‘', 'áº' show UTF-8 text "
@@ -377,22 +431,19 @@ def _question_marks_in_words(text: str) -> str | None:
     return None
 
 
-def _foreign_letters(text: str) -> str | None:
-    if not _NEITHER_ASCII_NOR_VIETNAMESE.search(text):
-        return None  # the common case, decided at C speed
-    foreign: list[str] = []
-    non_ascii_letters = 0
-    for ch in text:
-        if ch.isascii():
-            continue
-        if ch in _VIETNAMESE_LETTERS:
-            non_ascii_letters += 1
-        elif unicodedata.combining(ch) or (ch.isalpha() and ord(ch) <= 0x24F):
-            # A combining mark left after NFC sits on a letter that cannot carry it.
-            foreign.append(ch)
-            non_ascii_letters += 1
-    if not foreign:
-        return None
+def _is_foreign_letter(ch: str) -> bool:
+    """Of the characters that are neither ASCII nor Vietnamese letters: a Latin letter, or a
+    combining mark left after NFC (it sits on a letter that cannot carry it)."""
+    return bool(unicodedata.combining(ch)) or (ch.isalpha() and ord(ch) <= 0x24F)
+
+
+def _foreign_letters(text: str, unusual: frozenset[str]) -> str | None:
+    letters = [ch for ch in unusual if not ch.isascii() and _is_foreign_letter(ch)]
+    if not letters:
+        return None  # the common case, decided on the distinct unusual characters
+    # In the order of the text, for the sample below.
+    foreign = re.findall("[" + _char_class(letters) + "]", text)
+    non_ascii_letters = len(foreign) + len(_MARKED_VIETNAMESE.findall(text))
     share = len(foreign) / non_ascii_letters
     if len(foreign) >= FOREIGN_LETTERS_MIN_COUNT and share >= FOREIGN_LETTERS_MIN_SHARE:
         sample = "".join(dict.fromkeys(foreign))[:8]
@@ -418,7 +469,6 @@ _ASCII_WORD = re.compile(r"[A-Za-z]+")
 _MARKED_VIETNAMESE = re.compile(
     "[" + _char_class(ch for ch in _VIETNAMESE_LETTERS if not ch.isascii()) + "]"
 )
-_NEITHER_ASCII_NOR_VIETNAMESE = re.compile("[^\x00-\x7f" + _char_class(_VIETNAMESE_LETTERS) + "]")
 
 
 _LETTER = re.compile(r"[^\W\d_]")
