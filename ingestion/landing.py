@@ -166,12 +166,14 @@ def inbox_files(inbox: Path) -> list[Path]:
 
 # A chunk of files is landed in one transaction once it holds this many rows (or files):
 # large enough that the statements' fixed costs are small against the rows, small enough
-# that the next chunk's files are read while this one is written (see land_inbox).
+# that the stages below keep each other busy.
 CHUNK_ROWS = 12_000
 CHUNK_FILES = 1_000
-# Files are read by this many threads, ahead of the chunk being written, up to these bounds:
-# calamine, Arrow's CSV parser, hashing and file I/O release the GIL, DuckDB too, so on two
-# cores the reading of the next chunk overlaps the writing of this one.
+# Landing is three stages working on successive chunks at once: reader threads archive,
+# hash and parse files; the calling thread normalises a chunk's cells (ingestion/cells.py);
+# a writer thread applies the rules and writes the chunk before, in its own transaction.
+# calamine, Arrow, hashing, file I/O and DuckDB release the GIL, so the stages share the
+# machine's cores. Files are read ahead up to these bounds.
 READER_THREADS = 2
 READ_AHEAD_BYTES = 64 * 1024 * 1024
 READ_AHEAD_FILES = 2 * CHUNK_FILES
@@ -184,25 +186,33 @@ def land_inbox(
     landed_at: dt.datetime | None = None,
     chunk_rows: int = CHUNK_ROWS,
 ) -> LandingResult:
-    """Land every file waiting in the inbox, a chunk of files per transaction.
+    """Land every file waiting in the inbox, in name order, a chunk of files per transaction.
 
-    Reader threads archive, hash and parse the files in name order while the main thread
-    writes the chunk before: the rules run once over all the chunk's rows in SQL. A file
-    is removed from the inbox only after the transaction holding its rows has committed.
-    Times are naive UTC.
+    A file is removed from the inbox only after the transaction holding its rows has
+    committed. Times are naive UTC.
     """
     ensure_raw_schema(con)
     landed_at = landed_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     result = LandingResult()
     paths = inbox_files(inbox)
+    seen: set[str] = set()
 
     def receive(path: Path) -> _ReceivedFile:
         return _receive_file(path, archive_dir, landed_at)
 
-    with ThreadPoolExecutor(max_workers=READER_THREADS, thread_name_prefix="landing") as pool:
-        received = _read_ahead(pool, receive, paths)
-        for chunk in _chunks(received, chunk_rows):
-            result.files.extend(_land_chunk(con, chunk, landed_at))
+    with (
+        ThreadPoolExecutor(READER_THREADS, thread_name_prefix="landing-read") as readers,
+        ThreadPoolExecutor(1, thread_name_prefix="landing-write") as writer,
+        con.cursor() as write_con,
+    ):
+        writing: Future[list[FileOutcome]] | None = None
+        for files in _chunks(_read_ahead(readers, receive, paths), chunk_rows):
+            chunk = _prepare_chunk(con, files, seen)
+            if writing is not None:
+                result.files.extend(writing.result())
+            writing = writer.submit(_write_chunk, write_con, chunk, landed_at)
+        if writing is not None:
+            result.files.extend(writing.result())
     return result
 
 
@@ -287,35 +297,45 @@ def _receive_file(path: Path, archive_dir: Path, landed_at: dt.datetime) -> _Rec
     return received
 
 
-def _land_chunk(
-    con: duckdb.DuckDBPyConnection, files: list[_ReceivedFile], landed_at: dt.datetime
-) -> list[FileOutcome]:
-    """Land a chunk of received files in one transaction; returns each file's outcome."""
-    known = {
-        row[0]
-        for row in con.execute(
-            "select submission_id from raw.submissions where submission_id in (select unnest(?))",
-            [[f.submission_id for f in files]],
-        ).fetchall()
-    }
-    outcomes: dict[Path, FileOutcome] = {}
-    new_files: list[_ReceivedFile] = []
-    for received in files:
-        if received.submission_id in known:
-            outcomes[received.path] = FileOutcome(
-                received.path.name, received.submission_id, "duplicate"
-            )
-            continue
-        known.add(received.submission_id)  # the same bytes twice in one run: one submission
-        new_files.append(received)
+@dataclass
+class _Chunk:
+    files: list[_ReceivedFile]  # every file of the chunk, in order
+    new_files: list[_ReceivedFile]  # those not landed before
+    cells: pa.Table | None  # the new readable files' rows, normalised
 
+
+def _prepare_chunk(
+    con: duckdb.DuckDBPyConnection, files: list[_ReceivedFile], seen: set[str]
+) -> _Chunk:
+    """Set aside the files landed before (or earlier in this run) and normalise the rest."""
+    unseen = [f.submission_id for f in files if f.submission_id not in seen]
+    landed: set[str] = set()
+    if unseen:
+        found = con.execute(
+            "select submission_id from raw.submissions where submission_id in (select unnest(?))",
+            [unseen],
+        ).fetchall()
+        landed = {submission_id for (submission_id,) in found}
+    new_files = []
+    for received in files:
+        if received.submission_id not in seen and received.submission_id not in landed:
+            new_files.append(received)
+        seen.add(received.submission_id)  # the same bytes twice in one run: one submission
+    readable = [f.rows for f in new_files if f.error is None]
+    # One Arrow chunk: DuckDB scans a table of thousands of tiny chunks (one per file) slowly.
+    cells = normalised_cells(pa.concat_tables(readable).combine_chunks()) if readable else None
+    return _Chunk(files, new_files, cells)
+
+
+def _write_chunk(
+    con: duckdb.DuckDBPyConnection, chunk: _Chunk, landed_at: dt.datetime
+) -> list[FileOutcome]:
+    """Land a prepared chunk in one transaction; returns each file's outcome, in order."""
+    outcomes = {f.path: FileOutcome(f.path.name, f.submission_id, "duplicate") for f in chunk.files}
     con.execute("begin transaction")
     try:
-        readable = [f for f in new_files if f.error is None]
-        # One chunk: DuckDB scans a table of thousands of tiny chunks (one per file) slowly.
-        rows = pa.concat_tables([f.rows for f in readable]).combine_chunks() if readable else None
-        counts = _land_rows(con, rows) if rows is not None else {}
-        for received in new_files:
+        counts = _land_cells(con, chunk.cells) if chunk.cells is not None else {}
+        for received in chunk.new_files:
             outcome = _outcome(received, counts)
             outcomes[received.path] = outcome
             if received.error is not None:
@@ -329,17 +349,17 @@ def _land_chunk(
                         received.error.reason_vi,
                     ],
                 )
-        _insert_submissions(con, new_files, outcomes, landed_at)
+        _insert_submissions(con, chunk.new_files, outcomes, landed_at)
     except BaseException:
         con.execute("rollback")
         raise
     con.execute("commit")
-    for received in new_files:
+    for received in chunk.new_files:
         outcome = outcomes[received.path]
         if outcome.status in ("rejected", "partially_accepted"):
             write_submitter_report(con, received.archived, outcome)
-    remove_from_inbox([f.path for f in files])
-    return [outcomes[f.path] for f in files]
+    remove_from_inbox([f.path for f in chunk.files])
+    return [outcomes[f.path] for f in chunk.files]
 
 
 # Removing a file that is on disk waits on the file system's journal (about 2.4 ms a file on
@@ -561,19 +581,20 @@ NORMALISED = """(
 )"""
 
 
-def _land_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> dict[str, tuple[int, int]]:
-    """Land the rows of a chunk of files; returns submission_id → (rows read, rows accepted)."""
+def _land_cells(con: duckdb.DuckDBPyConnection, cells: pa.Table) -> dict[str, tuple[int, int]]:
+    """Land the normalised rows of a chunk of files by the rules; returns submission_id →
+    (rows read, rows accepted)."""
     cell_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in CELL_RULES)
     any_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in ROW_RULES)
     # Kept as Arrow, not a temp table: writing 50,000 rows of 30 columns into DuckDB's
     # table storage costs three times building them (0.55 s against 0.18 s on 34 provinces).
-    con.register("_cells", normalised_cells(rows))
+    con.register("_cells", cells)
     try:
         con.register("_repeats", con.execute(_repeats_sql(cell_rule_broken)).to_arrow_table())
         (accepted,) = _insert_accepted(con, any_rule_broken).fetchone()
-        if accepted == rows.num_rows:
+        if accepted == cells.num_rows:
             # Every row of every file taken in, the usual case: nothing to reject or count.
-            read = pc.value_counts(rows.column("submission_id"))
+            read = pc.value_counts(cells.column("submission_id"))
             return {
                 sid: (n, n)
                 for sid, n in zip(

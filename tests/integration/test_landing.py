@@ -257,3 +257,32 @@ def test_units_and_indicators_by_name_resolve_by_the_era_of_the_period(tmp_path,
     )
     assert "C2025-" in reasons[4]  # an ambiguous commune name lists its candidates
     assert "no union unit" in reasons[5]
+
+
+def test_a_run_of_many_chunks_lands_each_file_once_in_name_order(tmp_path, con):
+    """One file per chunk: the stages overlap, and the outcomes are still per file and in
+    order, a copy later in the same run is a duplicate, and nothing is left in the inbox."""
+    inbox = tmp_path / "inbox"
+    good = HEADER + "P2025-01,2025,members_total,1000\n"
+    write(inbox, "a.csv", good)
+    write(inbox, "b.csv", HEADER + "P2025-01,2025,women_18_plus,1.800\nP2025-01,2025,x,1\n")
+    write(inbox, "c.csv", "")
+    write(inbox, "d.csv", good)  # the bytes of a.csv, two chunks later
+    write(inbox, "e.csv", HEADER + 'P2025-01,2025,members_admitted,"4,2"\n')
+    result = land_inbox(inbox, tmp_path / "archive", con, chunk_rows=1)
+    assert [(f.file_name, f.status, f.rows_read, f.rows_accepted) for f in result.files] == [
+        ("a.csv", "accepted", 1, 1),
+        ("b.csv", "partially_accepted", 2, 1),
+        ("c.csv", "rejected", 0, 0),
+        ("d.csv", "duplicate", 0, 0),
+        ("e.csv", "accepted", 1, 1),
+    ]
+    assert con.execute(
+        "select indicator_code, value from raw.submission_values order by indicator_code"
+    ).fetchall() == [
+        ("members_admitted", 4.2),
+        ("members_total", 1000.0),
+        ("women_18_plus", 1800.0),
+    ]
+    assert con.execute("select count(*) from raw.submissions").fetchone()[0] == 4
+    assert list(inbox.iterdir()) == []
