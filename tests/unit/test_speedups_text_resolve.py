@@ -18,7 +18,7 @@ from itertools import product
 
 import pytest
 
-from ingestion.normalise import decode_bytes, encode_cp1258, fold
+from ingestion.normalise import DecodedText, decode_bytes, encode_cp1258, fold
 from ingestion.normalise import text as text_module
 from ingestion.reference.catalogue import load_catalogue
 from ingestion.reference.org_units import load_org_units
@@ -377,3 +377,35 @@ def test_match_equals_the_old_definition_for_every_unit() -> None:
         assert resolver._match(text) == old_match(resolver, text), text
         expected = old_match_with_parents(resolver, text)
         assert resolver._match_with_parents(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # Bad bytes after a BOM are replaced, not refused: dropping the 'A' between them
+        # would make a valid 'à', so the byte shortcut must not be trusted here.
+        (
+            b"\xef\xbb\xbf" + "Hội".encode() + b"\xc3A\xa0",
+            DecodedText("Hội\ufffdA\ufffd", "utf-8-sig", True, REPLACED.format(2)),
+        ),
+        (
+            b"\xef\xbb\xbf" + "Hội".encode() + "\ufffd".encode(),
+            DecodedText("Hội\ufffd", "utf-8-sig", True, REPLACED.format(1)),
+        ),
+        # A second BOM inside the text is a character like any other, not a damage.
+        ("Hội \ufeff".encode(), DecodedText("Hội \ufeff", "utf-8", False, None)),
+    ],
+)
+def test_utf8_byte_shortcut_edge_cases(data: bytes, expected: DecodedText) -> None:
+    assert decode_bytes(data) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [SENTENCE, NAME, "", "abc\x00", "Ðoàn", "Hội \ufeff", "–", "e\u0301", "Hội\ufffd"],
+)
+def test_utf8_byte_shortcut_agrees_with_the_text_scan(text: str) -> None:
+    plain = text_module._NOT_PLAIN.search(text) is None
+    for encoding in ("utf-8", "utf-8-sig"):
+        data = text.encode(encoding)
+        assert text_module._is_plain(text, data, encoding) is plain
