@@ -3,14 +3,22 @@
 Like the CSV reader, every cell becomes text; Excel has already turned typed numbers into
 floats, so they are written back in their shortest form ('12', not '12.0'; '0.35', not
 '0.35000000000000003') to give the landing step what the submitter typed.
+
+`cell_text` is the definition of a cell's text. A province's workbook has thousands of rows,
+so a sheet is read column by column instead: each column's cells are split by kind (text,
+number, other) and each kind converted in one Arrow step, giving what `cell_text` gives every
+cell; only what Arrow cannot write the same way (a number with a fraction, a date, a boolean,
+text not yet composed to NFC) goes through Python, cell by cell or once per distinct text.
 """
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 import io
-import itertools
-from collections.abc import Mapping
+import operator
+import unicodedata
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +30,16 @@ from ingestion.normalise.text import to_nfc
 from ingestion.readers.headers import OPTIONAL_COLUMNS, map_header
 from ingestion.readers.long_table import LongTable, UnreadableFile
 
-__all__ = ["LONG_COLUMNS", "cell_text", "long_table", "open_workbook", "read_long_xlsx"]
+__all__ = [
+    "LONG_COLUMNS",
+    "cell_text",
+    "long_table",
+    "open_workbook",
+    "read_long_workbook",
+    "read_long_xlsx",
+    "row_numbers",
+    "text_column",
+]
 
 # Columns of the table every reader returns, after row_number.
 LONG_COLUMNS = ("unit", "period", "indicator", "value_text", *OPTIONAL_COLUMNS)
@@ -88,23 +105,35 @@ def sheet_rows(sheet: CalamineSheet) -> list[list[str]]:
     return [[cell_text(v) for v in row] for row in sheet_values(sheet)]
 
 
-def long_table(row_numbers: list[int], columns: Mapping[str, list[str] | pa.Array]) -> LongTable:
+def row_numbers(first: int, count: int) -> pa.Array:
+    """first, first + 1, ... as int64 (built from a C array: a Python range is read slowly)."""
+    values = array.array("q", range(first, first + count))
+    return pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(values)])
+
+
+def empty_texts(count: int) -> pa.Array:
+    return pa.repeat(pa.scalar("", pa.string()), count)
+
+
+def long_table(
+    row_numbers: list[int] | pa.Array, columns: Mapping[str, list[str] | pa.Array]
+) -> LongTable:
     """A LongTable with row_number and LONG_COLUMNS (plus any extra columns given)."""
     n = len(row_numbers)
-    arrays: dict[str, pa.Array] = {"row_number": pa.array(row_numbers, type=pa.int64())}
+    numbers = (
+        row_numbers if isinstance(row_numbers, pa.Array) else pa.array(row_numbers, type=pa.int64())
+    )
+    arrays: dict[str, pa.Array] = {"row_number": numbers}
 
     def text(values: list[str] | pa.Array) -> pa.Array:
         return values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
 
     for name in LONG_COLUMNS:
-        arrays[name] = text(columns.get(name, [""] * n))
+        arrays[name] = text(columns[name]) if name in columns else empty_texts(n)
     for name, values in columns.items():
         if name not in arrays:
             arrays[name] = text(values)
     return LongTable(rows=pa.table(arrays))
-
-
-_EMPTY_CELLS = frozenset({"", None})
 
 
 def _blank(value: Any) -> bool:
@@ -112,11 +141,15 @@ def _blank(value: Any) -> bool:
 
 
 def read_long_xlsx(data: bytes) -> LongTable:
-    """Read the first sheet: header in row 1, then one row per unit × period × indicator.
+    """Read the first sheet: header in row 1, then one row per unit × period × indicator."""
+    return read_long_workbook(open_workbook(data))
+
+
+def read_long_workbook(workbook: CalamineWorkbook) -> LongTable:
+    """read_long_xlsx of a workbook already opened (to look at its sheet names, say).
 
     Column by column: only the cells of the columns we read are turned into text.
     """
-    workbook = open_workbook(data)
     if not workbook.sheet_names:
         raise UnreadableFile("the workbook has no sheet", "sổ tính không có trang tính nào")
     raw = sheet_values(workbook.get_sheet_by_index(0))
@@ -127,46 +160,129 @@ def read_long_xlsx(data: bytes) -> LongTable:
             "trang tính đầu tiên không có dòng tiêu đề ở dòng 1",
         )
     mapping = map_header(header)
-    # Only a wholly blank row is dropped; a row with any content, even in a column we do not
-    # read, is kept so the landing step can reject it with its row number.
-    # A row of only '' and None cells is blank at a set test; only a row that is not (almost
-    # every row) or that holds whitespace is looked at cell by cell.
-    kept_rows = [
-        excel_row
-        for excel_row, row in enumerate(raw[1:], start=2)
-        if not _EMPTY_CELLS.issuperset(row) or not all(_blank(v) for v in row)
-    ]
-    rows = [raw[excel_row - 1] for excel_row in kept_rows]
-    # Transposed in one pass; a short row reads '' in the columns it lacks.
-    by_column = list(itertools.zip_longest(*rows, fillvalue="")) if rows else []
+    body = raw[1:]
+    n = len(body)
+    width = min(map(len, body), default=0)
     columns: dict[str, pa.Array] = {}
     for index, canonical in mapping.items():
         name = "value_text" if canonical == "value" else canonical
-        cells = list(by_column[index]) if index < len(by_column) else [""] * len(rows)
-        columns[name] = _text_column(cells)
-    return long_table(kept_rows, columns)
+        columns[name] = text_column(column_cells(body, index, width))
+    numbers = row_numbers(2, n)
+    blank = _blank_rows(body, list(columns.values()))
+    if blank:
+        kept = [True] * n
+        for index in blank:
+            kept[index] = False
+        keep = pa.array(kept, pa.bool_())
+        numbers = numbers.filter(keep)
+        columns = {name: texts.filter(keep) for name, texts in columns.items()}
+    return long_table(numbers, columns)
 
 
-def _text_column(cells: list[Any]) -> pa.Array:
-    """A column's cells as text. A column of text cells (units, periods, indicators typed as
-    text) goes to Arrow whole and is composed to NFC there; any other goes cell by cell."""
+def column_cells(rows: list[list[Any]], index: int, width: int) -> list[Any]:
+    """The cells of one column; a row too short to reach it reads ''. `width` is the length
+    of the shortest row.
+
+    calamine gives every row the sheet's full width, so one C-level pass picks the column
+    (transposing all rows at once would make an iterator object per row for the garbage
+    collector to count and scan).
+    """
+    if index < width:
+        return list(map(operator.itemgetter(index), rows))
+    return [row[index] if index < len(row) else "" for row in rows]
+
+
+def _blank_rows(body: list[list[Any]], texts: list[pa.Array]) -> list[int]:
+    """Indexes in `body` of the wholly blank rows, which are dropped; a row with any content,
+    even in a column we do not read, is kept so the landing step can reject it with its row
+    number. A cell is blank when it is empty or only whitespace.
+
+    Arrow finds the rows whose read columns are all empty or whitespace (almost never one: the
+    first column usually rules them all out); only those rows are looked at cell by cell.
+    Arrow's utf8_is_space accepts the characters str.isspace() does (a unit test checks every
+    code point), so no blank row is missed.
+    """
+    candidates: pa.Array | None = None
+    for column in texts:
+        blank = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
+        candidates = blank if candidates is None else pc.and_(candidates, blank)
+        if not pc.any(candidates).as_py():
+            return []
+    if candidates is None:
+        return []
+    return [
+        index
+        for index in pc.indices_nonzero(candidates).to_pylist()
+        if all(_blank(v) for v in body[index])
+    ]
+
+
+def text_column(cells: Sequence[Any]) -> pa.Array:
+    """[cell_text(v) for v in cells] as an Arrow array.
+
+    A column of text (units, periods, indicators) goes to Arrow whole; a column of typed whole
+    numbers is written as text by Arrow casts. A mixed column (the value column holds typed
+    numbers and text such as '180.833' or '119/122') is written cell by cell, with the common
+    kinds (text, whole numbers) handled inline rather than by a call per cell. Text not yet in
+    NFC is composed afterwards, once per distinct text.
+    """
     try:
-        array = pa.array(cells, pa.string())
+        texts = pa.array(cells, pa.string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):
+        texts = _mixed_texts(cells)
+    else:
+        if texts.null_count:
+            texts = texts.fill_null("")
+    return _composed(texts)
+
+
+def _mixed_texts(cells: Sequence[Any]) -> pa.Array:
+    """Text of a column that is not all text, NFC aside (see _composed)."""
+    if set(map(type, cells)) == {float}:
         whole = _whole_numbers_text(cells)
         if whole is not None:
             return whole
-        return pa.array([cell_text(v) for v in cells], pa.string())
-    return pc.utf8_normalize(array.fill_null(""), "NFC")
+    limit = _EXACT_FLOAT_LIMIT
+    # The first two branches are cell_text's own first two, for text not yet composed.
+    return pa.array(
+        [
+            value
+            if type(value) is str
+            else str(int(value))
+            if type(value) is float and value.is_integer() and -limit < value < limit
+            else cell_text(value)
+            for value in cells
+        ],
+        pa.string(),
+    )
 
 
-def _whole_numbers_text(cells: list[Any]) -> pa.Array | None:
+def _whole_numbers_text(cells: Sequence[Any]) -> pa.Array | None:
     """A column of typed whole numbers (counts, the usual value column) as text in one step:
-    what cell_text gives each ('12', not '12.0'); None when any cell is anything else."""
-    if set(map(type, cells)) != {float}:
-        return None
+    what cell_text gives each ('12', not '12.0'); None when any is not a whole number below
+    10^15 (the exact limit of cell_text's shortcut)."""
     values = pa.array(cells, pa.float64())
-    exact = pc.and_(pc.equal(values, pc.trunc(values)), pc.less(pc.abs(values), _EXACT_FLOAT_LIMIT))
-    if not pc.all(exact).as_py():
+    low, high = (bound.as_py() for bound in pc.min_max(values).values())
+    if not -_EXACT_FLOAT_LIMIT < low <= high < _EXACT_FLOAT_LIMIT:
         return None
-    return pc.cast(pc.cast(values, pa.int64()), pa.string())
+    try:
+        # A safe cast refuses a number with a fraction (and NaN) instead of truncating it.
+        return pc.cast(pc.cast(values, pa.int64()), pa.string())
+    except pa.ArrowInvalid:
+        return None
+
+
+def _composed(texts: pa.Array) -> pa.Array:
+    """The texts in NFC. They usually are already: each distinct text that is not ASCII is
+    checked, and a column is rebuilt only when one is not, each distinct text composed once
+    (to_nfc, as cell_text)."""
+    composed = {
+        text: to_nfc(text)
+        for text in pc.unique(texts).to_pylist()
+        if not text.isascii() and not unicodedata.is_normalized("NFC", text)
+    }
+    if not composed:
+        return texts
+    encoded = pc.dictionary_encode(texts)
+    distinct = [composed.get(text, text) for text in encoded.dictionary.to_pylist()]
+    return pa.array(distinct, pa.string()).take(encoded.indices)
