@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -52,11 +54,26 @@ def decode_text(data: bytes) -> str:
     return decoded.text
 
 
+# A line and its ending: \r\n, \n, or \r alone (Excel for Mac's "CSV (Macintosh)").
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)?")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text, each with its ending, found as they are asked for: the CSV module
+    reads only the header's (a StringIO would copy the whole text first, and would hand it a
+    file of \r line ends as one line, which it refuses)."""
+    for match in _LINE.finditer(text):
+        if not match.group():
+            return
+        yield match.group()
+
+
 def read_long_csv(data: bytes) -> LongTable:
     text = decode_text(data)
-    if not text.strip():
+    # Same as `not text.strip()`, without copying the text.
+    if not text or text.isspace():
         raise UnreadableFile("the file is empty", "tệp trống")
-    header = next(csv.reader(io.StringIO(text)))
+    header = next(csv.reader(_lines(text)))
     try:
         table = pacsv.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -65,6 +82,8 @@ def read_long_csv(data: bytes) -> LongTable:
                 # zeros); an empty cell stays an empty string.
                 column_types={name: pa.string() for name in header},
                 strings_can_be_null=False,
+                # The bytes were encoded from a str just above: valid UTF-8 by construction.
+                check_utf8=False,
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             # A submission is small: starting the reader's thread pool costs more than the
@@ -77,18 +96,18 @@ def read_long_csv(data: bytes) -> LongTable:
         ) from exc
     # headers.py builds on this module's errors, so it is imported here, not at the top.
     from ingestion.readers.headers import map_header
-    from ingestion.readers.xlsx_long import LONG_COLUMNS
+    from ingestion.readers.xlsx_long import LONG_COLUMNS, empty_texts, row_numbers
 
     mapping = map_header(table.column_names)
     n = table.num_rows
     # Columns stay Arrow arrays: converting to Python lists costs more than the CSV parse.
     arrays = {canonical: table.column(index) for index, canonical in mapping.items()}
     arrays["value_text"] = arrays.pop("value")
-    empty = pa.array([""] * n, pa.string())
+    empty = empty_texts(n)
     return LongTable(
         rows=pa.table(
             {
-                "row_number": pa.array(range(2, n + 2), pa.int64()),
+                "row_number": row_numbers(2, n),
                 **{name: arrays.get(name, empty) for name in LONG_COLUMNS},
             }
         )
