@@ -117,12 +117,19 @@ def _fold_char(ch: str) -> str:
     return "".join(c if _WORD_CHAR.match(c) else " " for c in bare)
 
 
+# Characters kept in the table at most: every script a report could mix in fits many times
+# over, while text made of thousands of distinct rare characters cannot grow it without end.
+_FOLD_TABLE_MAX = 50_000
+
+
 class _FoldTable(dict[int, str]):
     """str.translate table of _fold_char: built for the Latin and Vietnamese letters and
-    combining marks up front; any other character is folded the first time it is seen."""
+    combining marks up front; any other character is folded, and kept, when first seen."""
 
     def __missing__(self, code_point: int) -> str:
-        folded = self[code_point] = _fold_char(chr(code_point))
+        folded = _fold_char(chr(code_point))
+        if len(self) < _FOLD_TABLE_MAX:
+            self[code_point] = folded
         return folded
 
 
@@ -276,8 +283,6 @@ def _sniff_utf16_without_bom(data: bytes) -> str | None:
 # a combining mark (text not yet NFC), or just typography such as '–', '“' or '°'.
 _PLAIN_CHARACTERS = frozenset("\t\n\x0b\x0c\r" + "".join(map(chr, range(0x20, 0x7F))))
 _NOT_PLAIN = re.compile("[^" + _char_class(_PLAIN_CHARACTERS | _VIETNAMESE_LETTERS) + "]")
-
-
 _PLAIN_ASCII_BYTES = "".join(sorted(_PLAIN_CHARACTERS)).encode("ascii")
 
 

@@ -87,6 +87,14 @@ def test_fold_equals_the_old_definition_for_every_character(fold_table_restored:
             assert fold(s) == old_fold(s), hex(code_point)
 
 
+def test_fold_table_stops_growing_but_keeps_folding(fold_table_restored: None) -> None:
+    table = text_module._FOLD_TABLE
+    cjk = "".join(chr(cp) for cp in range(0x4E00, 0x4E00 + text_module._FOLD_TABLE_MAX))
+    assert fold(cjk) == old_fold(cjk)
+    assert len(table) == text_module._FOLD_TABLE_MAX
+    assert fold("Ѐ Σ ﬀ Ǆ") == old_fold("Ѐ Σ ﬀ Ǆ") == "е σ ff ǆ"
+
+
 def test_fold_equals_the_old_definition_on_random_strings() -> None:
     rng = random.Random(11)
     pieces = [
