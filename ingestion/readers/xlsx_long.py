@@ -20,7 +20,7 @@ import operator
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -163,12 +163,16 @@ def read_long_workbook(workbook: CalamineWorkbook) -> LongTable:
     body = raw[1:]
     n = len(body)
     width = min(map(len, body), default=0)
-    columns: dict[str, pa.Array] = {}
+    read: dict[str, _Texts] = {}
     for index, canonical in mapping.items():
         name = "value_text" if canonical == "value" else canonical
-        columns[name] = text_column(column_cells(body, index, width))
+        read[name] = _column_texts(column_cells(body, index, width))
+    columns = {name: column.texts for name, column in read.items()}
     numbers = row_numbers(2, n)
-    blank = _blank_rows(body, list(columns.values()))
+    # A wholly blank row has a blank cell in every column, so one column without a blank text
+    # (the unit column, as a rule) shows there is none.
+    maybe_blank = all(any(not t.strip() for t in c.distinct) for c in read.values())
+    blank = _blank_rows(body, list(columns.values())) if maybe_blank else []
     if blank:
         kept = [True] * n
         for index in blank:
@@ -197,8 +201,8 @@ def _blank_rows(body: list[list[Any]], texts: list[pa.Array]) -> list[int]:
     even in a column we do not read, is kept so the landing step can reject it with its row
     number. A cell is blank when it is empty or only whitespace.
 
-    Arrow finds the rows whose read columns are all empty or whitespace (almost never one: the
-    first column usually rules them all out); only those rows are looked at cell by cell.
+    Arrow finds the rows whose read columns are all empty or whitespace; only those rows are
+    looked at cell by cell.
     Arrow's utf8_is_space accepts the characters str.isspace() does (a unit test checks every
     code point), so no blank row is missed.
     """
@@ -217,6 +221,11 @@ def _blank_rows(body: list[list[Any]], texts: list[pa.Array]) -> list[int]:
     ]
 
 
+class _Texts(NamedTuple):
+    texts: pa.Array
+    distinct: list[str]  # the column's distinct texts
+
+
 def text_column(cells: Sequence[Any]) -> pa.Array:
     """[cell_text(v) for v in cells] as an Arrow array.
 
@@ -226,6 +235,10 @@ def text_column(cells: Sequence[Any]) -> pa.Array:
     kinds (text, whole numbers) handled inline rather than by a call per cell. Text not yet in
     NFC is composed afterwards, once per distinct text.
     """
+    return _column_texts(cells).texts
+
+
+def _column_texts(cells: Sequence[Any]) -> _Texts:
     try:
         texts = pa.array(cells, pa.string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):
@@ -272,17 +285,21 @@ def _whole_numbers_text(cells: Sequence[Any]) -> pa.Array | None:
         return None
 
 
-def _composed(texts: pa.Array) -> pa.Array:
+def _composed(texts: pa.Array) -> _Texts:
     """The texts in NFC. They usually are already: each distinct text that is not ASCII is
     checked, and a column is rebuilt only when one is not, each distinct text composed once
     (to_nfc, as cell_text)."""
+    distinct = pc.unique(texts).to_pylist()
     composed = {
         text: to_nfc(text)
-        for text in pc.unique(texts).to_pylist()
+        for text in distinct
         if not text.isascii() and not unicodedata.is_normalized("NFC", text)
     }
     if not composed:
-        return texts
+        return _Texts(texts, distinct)
     encoded = pc.dictionary_encode(texts)
-    distinct = [composed.get(text, text) for text in encoded.dictionary.to_pylist()]
-    return pa.array(distinct, pa.string()).take(encoded.indices)
+    fixed = [composed.get(text, text) for text in encoded.dictionary.to_pylist()]
+    return _Texts(
+        pa.array(fixed, pa.string()).take(encoded.indices),
+        [composed.get(text, text) for text in distinct],
+    )
