@@ -62,6 +62,8 @@ _LEVEL_VI = {"central": "trung ương", "province": "tỉnh", "district": "huy�
 
 # Folded union prefixes, longest first so 'hoi lien hiep phu nu' is not cut after 'hoi'.
 _UNION_PREFIXES = ("hoi lien hiep phu nu", "hoi lhpn", "hoi phu nu")
+# _strip_union_prefix looks no further in a key that does not start so.
+assert all(p.startswith("hoi ") for p in _UNION_PREFIXES)
 
 # Folded administrative prefix → (canonical prefix, the levels it can name). 'TP' is how
 # 'Thành phố' is abbreviated; a city can be a province (Hải Phòng) or a district.
