@@ -68,12 +68,33 @@ def _lines(text: str) -> Iterator[str]:
         yield match.group()
 
 
+def _row_numbers(text: str, rows: int) -> pa.Array:
+    """The row number of each data row as a spreadsheet shows the file: pyarrow skips blank
+    lines, but a submitter counting rows counts them (a quoted value over several lines stays
+    one row, in both).
+
+    When the file has exactly one line end per row read (one count, at C speed), there is no
+    blank line and no value over several lines, and the rows are numbered from 2; otherwise
+    (rare) the CSV module numbers the records.
+    """
+    from ingestion.readers.xlsx_long import row_numbers
+
+    if text.count("\n") - text.endswith("\n") == rows:
+        return row_numbers(2, rows)
+    numbers = [n for n, record in enumerate(csv.reader(_lines(text)), start=1) if record]
+    if len(numbers) != rows + 1:  # the header and each row pyarrow read; should not happen
+        return row_numbers(2, rows)
+    return pa.array(numbers[1:], pa.int64())
+
+
 def read_long_csv(data: bytes) -> LongTable:
     text = decode_text(data)
     # Same as `not text.strip()`, without copying the text.
     if not text or text.isspace():
         raise UnreadableFile("the file is empty", "tệp trống")
-    header = next(csv.reader(_lines(text)))
+    # The first record that is not a blank line, as pyarrow takes it: a list of no names would
+    # leave pyarrow guessing column types ('01' read as the number 1).
+    header = next(record for record in csv.reader(_lines(text)) if record)
     try:
         table = pacsv.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -96,7 +117,7 @@ def read_long_csv(data: bytes) -> LongTable:
         ) from exc
     # headers.py builds on this module's errors, so it is imported here, not at the top.
     from ingestion.readers.headers import map_header
-    from ingestion.readers.xlsx_long import LONG_COLUMNS, empty_texts, row_numbers
+    from ingestion.readers.xlsx_long import LONG_COLUMNS, empty_texts
 
     mapping = map_header(table.column_names)
     n = table.num_rows
@@ -107,7 +128,7 @@ def read_long_csv(data: bytes) -> LongTable:
     return LongTable(
         rows=pa.table(
             {
-                "row_number": row_numbers(2, n),
+                "row_number": _row_numbers(text, n),
                 **{name: arrays.get(name, empty) for name in LONG_COLUMNS},
             }
         )

@@ -3,9 +3,11 @@
 The readers convert whole columns in Arrow for speed; the reference below is the plain
 definition they replaced (one cell_text per cell, one row at a time), copied here so that a
 change to the readers is always checked against it: same columns, same texts, same row
-numbers, same errors. One deliberate difference from the code it was copied from: a row of
-only whitespace cells is blank (dropped), as the reader's rule says and as it was before a
-set test let such rows through.
+numbers, same errors. Deliberate differences from the code it was copied from, each tested
+below on its own: in a workbook a row of only whitespace cells is blank (dropped), as the
+reader's rule says and as it was before a set test let such rows through; in a CSV file, rows
+after a blank line keep the number a spreadsheet shows, the header is the first line that is
+not blank, and lines ended by \r alone are read.
 """
 
 from __future__ import annotations
@@ -374,7 +376,6 @@ def test_a_column_of_text_is_composed_once_per_distinct_text(tmp_path: Path) -> 
         b"unit,period,indicator,value\n01,2024,A\n",
         b'"unit\nof x",unit,period,indicator,value\n1,01,2024,A,4\n',  # a quoted newline
         b"unit,period,indicator,value",
-        b"\n\nunit,period,indicator,value\n01,2024,A,1\n",
         b"\t \r\n",
     ],
 )
@@ -390,3 +391,26 @@ def test_csv_with_old_mac_line_ends_is_read() -> None:
     rows = read_long_csv(b"unit,period,indicator,value\r01,2024,A,1\r02,2024,B,2\r").rows
     assert rows.column("row_number").to_pylist() == [2, 3]
     assert rows.column("value_text").to_pylist() == ["1", "2"]
+
+
+def test_csv_rows_after_blank_lines_keep_their_spreadsheet_numbers() -> None:
+    """pyarrow skips blank lines; a steward told 'row 5' must find the row at line 5."""
+    data = b"unit,period,indicator,value\n01,2024,A,1\n\n02,2024,B,2\n,,,\n03,2024,C,3\n"
+    rows = read_long_csv(data).rows
+    assert rows.column("row_number").to_pylist() == [2, 4, 5, 6]
+    assert rows.column("unit").to_pylist() == ["01", "02", "", "03"]
+    # A quoted value over several lines is one row (as a spreadsheet shows it), blank lines
+    # inside it included; Windows line ends.
+    data = b'unit,period,indicator,value\r\n01,2024,A,"x\r\n\r\ny"\r\n\r\n02,2024,B,2\r\n'
+    rows = read_long_csv(data).rows
+    assert rows.column("row_number").to_pylist() == [2, 4]
+    assert rows.column("value_text").to_pylist() == ["x\r\n\r\ny", "2"]
+
+
+def test_csv_header_after_blank_lines_keeps_every_cell_text() -> None:
+    """Blank lines before the header once gave pyarrow no column names to keep as text, and
+    it read the unit '01' as the number 1."""
+    rows = read_long_csv(b"\n\nunit,period,indicator,value\n01,2024,A,1\n").rows
+    assert rows.column("unit").to_pylist() == ["01"]
+    assert rows.column("row_number").to_pylist() == [4]
+    assert rows.schema.field("period").type == pa.string()
