@@ -165,7 +165,7 @@ def _numbers_unpadded(key: str) -> str:
     # 'Phường 01' and 'Phường 1' are the same ward.
     if key.isascii() and not _ASCII_DIGIT.search(key):
         return " ".join(key.split())  # no number to unpad: the common case, without a loop
-    return " ".join(str(int(w)) if w.isdigit() else w for w in key.split())
+    return " ".join(str(int(w)) if w.isascii() and w.isdigit() else w for w in key.split())
 
 
 _NOT_WORD = re.compile(r"[\W_]+")

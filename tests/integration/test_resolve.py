@@ -222,3 +222,11 @@ def test_alias_shared_by_two_indicators_is_ambiguous() -> None:
     with pytest.raises(ResolutionError) as err:
         IndicatorResolver(catalogue).resolve("ho vay")
     assert [c.split()[0] for c in err.value.candidates] == ["a", "b"]
+
+
+@pytest.mark.parametrize("text", ["Phường ²", "Xã ①"])
+def test_a_digit_that_is_not_a_number_is_an_unknown_name_not_a_crash(
+    units: UnitResolver, text: str
+) -> None:
+    with pytest.raises(ResolutionError, match="no union unit is named"):
+        units.resolve(text, on=dt.date(2025, 9, 30))
