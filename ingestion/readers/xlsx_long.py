@@ -256,12 +256,14 @@ def _mixed_texts(cells: Sequence[Any]) -> pa.Array:
         if whole is not None:
             return whole
     limit = _EXACT_FLOAT_LIMIT
-    # The first two branches are cell_text's own first two, for text not yet composed.
+    # The first two branches are cell_text's own first two, for text not yet composed;
+    # '%d' % value is str(int(value)) in one step (format(value, '.0f') would write -0.0 as
+    # '-0'), at half the cost.
     return pa.array(
         [
             value
             if type(value) is str
-            else str(int(value))
+            else "%d" % value  # noqa: UP031
             if type(value) is float and value.is_integer() and -limit < value < limit
             else cell_text(value)
             for value in cells
