@@ -77,13 +77,13 @@ def _row_numbers(text: str, rows: int) -> pa.Array:
     blank line and no value over several lines, and the rows are numbered from 2; otherwise
     (rare) the CSV module numbers the records.
     """
-    from ingestion.readers.xlsx_long import row_numbers
+    from ingestion.readers.xlsx_long import row_number_array
 
     if text.count("\n") - text.endswith("\n") == rows:
-        return row_numbers(2, rows)
+        return row_number_array(2, rows)
     numbers = [n for n, record in enumerate(csv.reader(_lines(text)), start=1) if record]
     if len(numbers) != rows + 1:  # the header and each row pyarrow read; should not happen
-        return row_numbers(2, rows)
+        return row_number_array(2, rows)
     return pa.array(numbers[1:], pa.int64())
 
 

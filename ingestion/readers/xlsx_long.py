@@ -5,10 +5,11 @@ floats, so they are written back in their shortest form ('12', not '12.0'; '0.35
 '0.35000000000000003') to give the landing step what the submitter typed.
 
 `cell_text` is the definition of a cell's text. A province's workbook has thousands of rows,
-so a sheet is read column by column instead: each column's cells are split by kind (text,
-number, other) and each kind converted in one Arrow step, giving what `cell_text` gives every
-cell; only what Arrow cannot write the same way (a number with a fraction, a date, a boolean,
-text not yet composed to NFC) goes through Python, cell by cell or once per distinct text.
+so a sheet is read column by column instead, giving what `cell_text` gives every cell
+(tests/integration/test_readers_equivalence.py keeps the cell-by-cell reader to compare with):
+a column of text goes to Arrow whole, a column of typed whole numbers is written by Arrow
+casts, a mixed column is written cell by cell with its common kinds inline, and text is
+composed to NFC only where a distinct text is not already.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ __all__ = [
     "open_workbook",
     "read_long_workbook",
     "read_long_xlsx",
-    "row_numbers",
+    "row_number_array",
     "text_column",
 ]
 
@@ -105,7 +106,7 @@ def sheet_rows(sheet: CalamineSheet) -> list[list[str]]:
     return [[cell_text(v) for v in row] for row in sheet_values(sheet)]
 
 
-def row_numbers(first: int, count: int) -> pa.Array:
+def row_number_array(first: int, count: int) -> pa.Array:
     """first, first + 1, ... as int64 (built from a C array: a Python range is read slowly)."""
     values = array.array("q", range(first, first + count))
     return pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(values)])
@@ -168,7 +169,7 @@ def read_long_workbook(workbook: CalamineWorkbook) -> LongTable:
         name = "value_text" if canonical == "value" else canonical
         read[name] = _column_texts(column_cells(body, index, width))
     columns = {name: column.texts for name, column in read.items()}
-    numbers = row_numbers(2, n)
+    numbers = row_number_array(2, n)
     # A wholly blank row has a blank cell in every column, so one column without a blank text
     # (the unit column, as a rule) shows there is none.
     maybe_blank = all(any(not t.strip() for t in c.distinct) for c in read.values())

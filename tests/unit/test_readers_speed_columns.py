@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from ingestion.readers.xlsx_long import cell_text, column_cells, row_numbers, text_column
+from ingestion.readers.xlsx_long import cell_text, column_cells, row_number_array, text_column
 
 _KINDS: list[Any] = [
     "",
@@ -103,10 +103,10 @@ def test_short_rows_read_empty_in_the_columns_they_lack() -> None:
 
 
 def test_row_numbers_count_from_the_first() -> None:
-    numbers = row_numbers(2, 5)
+    numbers = row_number_array(2, 5)
     assert numbers.type == pa.int64()
     assert numbers.to_pylist() == [2, 3, 4, 5, 6]
-    assert row_numbers(2, 0).to_pylist() == []
+    assert row_number_array(2, 0).to_pylist() == []
 
 
 def test_arrow_whitespace_covers_python_whitespace() -> None:
