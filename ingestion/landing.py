@@ -13,6 +13,7 @@ import hashlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -204,6 +205,7 @@ def land_inbox(
         ThreadPoolExecutor(READER_THREADS, thread_name_prefix="landing-read") as readers,
         ThreadPoolExecutor(1, thread_name_prefix="landing-write") as writer,
         con.cursor() as write_con,
+        _duckdb_threads(con, 1),
     ):
         writing: Future[list[FileOutcome]] | None = None
         for files in _chunks(_read_ahead(readers, receive, paths), chunk_rows):
@@ -214,6 +216,19 @@ def land_inbox(
         if writing is not None:
             result.files.extend(writing.result())
     return result
+
+
+@contextmanager
+def _duckdb_threads(con: duckdb.DuckDBPyConnection, threads: int) -> Iterator[None]:
+    """DuckDB's thread count for the database, for the duration (it is one setting for
+    every connection to it). Landing's statements are small and its stages already run in
+    parallel: DuckDB's own threads then cost more in hand-offs than they save."""
+    (before,) = con.execute("select current_setting('threads')").fetchone()
+    con.execute(f"set threads = {threads}")
+    try:
+        yield
+    finally:
+        con.execute(f"set threads = {before}")
 
 
 def _read_ahead(

@@ -269,7 +269,10 @@ def test_a_run_of_many_chunks_lands_each_file_once_in_name_order(tmp_path, con):
     write(inbox, "c.csv", "")
     write(inbox, "d.csv", good)  # the bytes of a.csv, two chunks later
     write(inbox, "e.csv", HEADER + 'P2025-01,2025,members_admitted,"4,2"\n')
+    threads = con.execute("select current_setting('threads')").fetchone()
     result = land_inbox(inbox, tmp_path / "archive", con, chunk_rows=1)
+    # Landing runs DuckDB on one thread while it works, and gives the setting back.
+    assert con.execute("select current_setting('threads')").fetchone() == threads
     assert [(f.file_name, f.status, f.rows_read, f.rows_accepted) for f in result.files] == [
         ("a.csv", "accepted", 1, 1),
         ("b.csv", "partially_accepted", 2, 1),
