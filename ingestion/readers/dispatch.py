@@ -8,7 +8,7 @@ from ingestion.normalise import fold
 from ingestion.readers.form_workbook import SHEET_TITLES, read_form
 from ingestion.readers.json_form import read_json_submission
 from ingestion.readers.long_table import UnreadableFile, read_long_csv
-from ingestion.readers.xlsx_long import LONG_COLUMNS, open_workbook, read_long_xlsx
+from ingestion.readers.xlsx_long import LONG_COLUMNS, open_workbook, read_long_workbook
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".json")
 # The columns every reader's rows are given in, whatever the shape.
@@ -24,11 +24,12 @@ def read_submission(path: Path, data: bytes) -> tuple[str, pa.Table]:
     elif suffix == ".json":
         shape, table = "json_form", read_json_submission(data).rows
     elif suffix == ".xlsx":
-        sheets = {fold(name) for name in open_workbook(data).sheet_names}
+        workbook = open_workbook(data)
+        sheets = {fold(name) for name in workbook.sheet_names}
         if sheets & _FORM_SHEETS:
             shape, table = "reporting_form", read_form(data).rows
         else:
-            shape, table = "long_xlsx", read_long_xlsx(data).rows
+            shape, table = "long_xlsx", read_long_workbook(workbook).rows
     else:
         raise UnreadableFile(
             f"files ending in {suffix or '(no extension)'} are not accepted; "
