@@ -153,7 +153,7 @@ def bench_xlsx(work: Path, communes: int | None, repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, default=None, help="default: all 3,321")
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--shapes",
         default="csv,csv_gathered,xlsx",
