@@ -7,6 +7,7 @@ import pytest
 
 from ingestion.cells import fast_values, normalised_cells
 from ingestion.normalise import parse_vn_number
+from ingestion.readers.xlsx_long import LONG_COLUMNS
 
 
 def _texts_in_fast_forms(seed: int, count: int) -> list[str]:
@@ -69,16 +70,7 @@ def _rows(**columns: list[str]) -> pa.Table:
         "submission_id": pa.array(["s"] * n),
         "file_name": pa.array(["f.csv"] * n),
     }
-    for name in (
-        "unit",
-        "period",
-        "indicator",
-        "value_text",
-        "unit_of_measure",
-        "programme",
-        "disaggregation",
-        "note",
-    ):
+    for name in LONG_COLUMNS:
         base[name] = pa.array(columns.get(name, [""] * n), pa.string())
     return pa.table(base)
 
