@@ -75,6 +75,7 @@ CELL_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("value_reason_vi", pa.string()),
 ]
 _TYPES = dict(CELL_COLUMNS)
+_SCHEMA = pa.schema(CELL_COLUMNS)
 
 CANDIDATES_LISTED = 10
 
@@ -288,6 +289,3 @@ def normalised_cells(rows: pa.Table) -> pa.Table:
     for name in ("unit_of_measure", "programme", "note"):
         columns[name] = _blank_to_null(trimmed(name))
     return pa.table([columns[name] for name, _ in CELL_COLUMNS], schema=_SCHEMA)
-
-
-_SCHEMA = pa.schema(CELL_COLUMNS)
