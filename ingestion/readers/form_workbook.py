@@ -18,7 +18,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ingestion.normalise.text import fold
 from ingestion.readers.headers import canonical_column
 from ingestion.readers.long_table import LongTable, UnreadableFile
-from ingestion.readers.xlsx_long import long_table, open_workbook, sheet_rows
+from ingestion.readers.xlsx_long import (
+    cell_text,
+    long_table,
+    open_workbook,
+    sheet_values,
+    value_text,
+)
 
 __all__ = [
     "FORM_HEADER",
@@ -139,7 +145,8 @@ def read_form(data: bytes) -> LongTable:
             f"không tìm thấy trang tính nào của mẫu báo cáo ({', '.join(SHEET_TITLES.values())})",
         )
     for name in form_sheets:
-        rows = sheet_rows(workbook.get_sheet_by_name(name))
+        values = sheet_values(workbook.get_sheet_by_name(name))
+        rows = [[cell_text(v) for v in row] for row in values]
         labels = tuple(fold(_cell(rows, row, 1)) for row in (1, 2, 3))
         unit, period = _cell(rows, 1, 2).strip(), _cell(rows, 3, 2).strip()
         if labels != _FOLDED_LABELS or not unit or not period:
@@ -160,7 +167,10 @@ def read_form(data: bytes) -> LongTable:
             )
         for excel_row in range(TABLE_HEADER_ROW + 1, len(rows) + 1):
             row = rows[excel_row - 1]
-            value = _get(row, where, "value")
+            # The value cell as value_text writes it: a typed 87.6 is '87,6', read as typed.
+            index = where["value"]
+            cells = values[excel_row - 1]
+            value = value_text(cells[index]) if index < len(cells) else ""
             # A blank value cell is an indicator the unit did not report, not a zero.
             if not value.strip():
                 continue

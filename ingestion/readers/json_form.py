@@ -1,7 +1,9 @@
 """Web-form submissions: one JSON document per unit × period, validated by a JSON Schema.
 
-Numbers are parsed as Decimal, never float, so '0.1' stays '0.1' and '1.50' stays '1.50':
-the landing step gets the value as it was sent, as from the CSV reader.
+Numbers are parsed as Decimal, never float, so 0.1 stays 0.1 and 1.50 keeps its zero. A
+JSON number with a fraction is written with a decimal comma, as Vietnamese write it ('1,50'):
+JSON's point is a decimal point, while landing reads '12.345' as twelve thousand three hundred
+and forty-five, the Vietnamese way. A value sent as text is kept as sent, as from the CSV reader.
 """
 
 from __future__ import annotations
@@ -62,8 +64,8 @@ def _reject_constant(name: str) -> Any:
 
 def _number_text(value: Any) -> str:
     if isinstance(value, Decimal):
-        # 'f' keeps '1.50' as typed and writes '1E+3' as '1000'.
-        return format(value, "f")
+        # 'f' keeps '1.50' as typed and writes '1E+3' as '1000'; the point becomes a comma.
+        return format(value, "f").replace(".", ",")
     if isinstance(value, int):
         return str(value)
     return to_nfc(str(value))

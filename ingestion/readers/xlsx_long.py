@@ -2,7 +2,10 @@
 
 Like the CSV reader, every cell becomes text; Excel has already turned typed numbers into
 floats, so they are written back in their shortest form ('12', not '12.0'; '0.35', not
-'0.35000000000000003') to give the landing step what the submitter typed.
+'0.35000000000000003') to give the landing step what the submitter typed. In the value
+column a typed number with a fraction is written with a decimal comma ('0,35'): a typed
+number is unambiguous, and landing reads '12.345' as twelve thousand three hundred and
+forty-five, the Vietnamese way, where the cell held twelve and a bit (see value_text).
 
 `cell_text` is the definition of a cell's text. A province's workbook has thousands of rows,
 so a sheet is read column by column instead, giving what `cell_text` gives every cell
@@ -19,7 +22,7 @@ import datetime as dt
 import io
 import operator
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -40,6 +43,7 @@ __all__ = [
     "read_long_xlsx",
     "row_number_array",
     "text_column",
+    "value_text",
 ]
 
 # Columns of the table every reader returns, after row_number.
@@ -76,6 +80,16 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.timedelta):
         return str(value)
     return to_nfc(str(value))
+
+
+def value_text(value: Any) -> str:
+    """Text of a value cell: cell_text, except that a typed number with a fraction gets a
+    decimal comma, as Vietnamese write it ('0,35', '12,345'), so that landing reads the number
+    the cell holds. Whole numbers have no separator to misread ('12345')."""
+    text = cell_text(value)
+    if type(value) is float and "." in text:
+        return text.replace(".", ",")
+    return text
 
 
 def open_workbook(data: bytes) -> CalamineWorkbook:
@@ -167,7 +181,7 @@ def read_long_workbook(workbook: CalamineWorkbook) -> LongTable:
     read: dict[str, _Texts] = {}
     for index, canonical in mapping.items():
         name = "value_text" if canonical == "value" else canonical
-        read[name] = _column_texts(column_cells(body, index, width))
+        read[name] = _column_texts(column_cells(body, index, width), as_value=name == "value_text")
     columns = {name: column.texts for name, column in read.items()}
     numbers = row_number_array(2, n)
     # A wholly blank row has a blank cell in every column, so one column without a blank text
@@ -239,19 +253,21 @@ def text_column(cells: Sequence[Any]) -> pa.Array:
     return _column_texts(cells).texts
 
 
-def _column_texts(cells: Sequence[Any]) -> _Texts:
+def _column_texts(cells: Sequence[Any], as_value: bool = False) -> _Texts:
+    """The cells as text: value_text for each if `as_value`, else cell_text."""
     try:
         texts = pa.array(cells, pa.string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        texts = _mixed_texts(cells)
+        texts = _mixed_texts(cells, value_text if as_value else cell_text)
     else:
         if texts.null_count:
             texts = texts.fill_null("")
     return _composed(texts)
 
 
-def _mixed_texts(cells: Sequence[Any]) -> pa.Array:
-    """Text of a column that is not all text, NFC aside (see _composed)."""
+def _mixed_texts(cells: Sequence[Any], text_of: Callable[[Any], str] = cell_text) -> pa.Array:
+    """Text of a column that is not all text, NFC aside (see _composed): text_of (cell_text
+    or value_text, which agree on text and whole numbers) of each cell."""
     if set(map(type, cells)) == {float}:
         whole = _whole_numbers_text(cells)
         if whole is not None:
@@ -266,7 +282,7 @@ def _mixed_texts(cells: Sequence[Any]) -> pa.Array:
             if type(value) is str
             else "%d" % value  # noqa: UP031
             if type(value) is float and value.is_integer() and -limit < value < limit
-            else cell_text(value)
+            else text_of(value)
             for value in cells
         ],
         pa.string(),

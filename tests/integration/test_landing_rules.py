@@ -2,10 +2,12 @@
 landed times, and revisions kept in history."""
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
 from ingestion.landing import land_inbox
@@ -140,7 +142,7 @@ def test_received_at_is_the_inbox_mtime_capped_at_landing(tmp_path, con):
     landed_at = dt.datetime(2026, 1, 20, 2, 0)
     inbox = tmp_path / "inbox"
     write(inbox, "early.csv", HEADER + "P2025-01,2025,members_total,1,\n", dt.datetime(2026, 1, 5))
-    write(inbox, "future.csv", HEADER + "P2025-02,2025,members_total,1,\n", dt.datetime(2027, 1, 1))
+    write(inbox, "future.csv", HEADER + "P2025-04,2025,members_total,1,\n", dt.datetime(2027, 1, 1))
     land_inbox(inbox, tmp_path / "archive", con, landed_at=landed_at)
     rows = con.execute(
         "select file_name, received_at, landed_at from raw.submissions order by file_name"
@@ -175,3 +177,40 @@ def test_a_revision_lands_beside_its_original_and_both_stay_in_history(tmp_path,
     ).fetchone()
     assert latest == (1100.0,)
     assert sorted(p.name for p in (tmp_path / "archive").rglob("*.csv")) == ["v1.csv", "v2.csv"]
+
+
+def test_typed_numbers_land_as_the_number_and_text_is_read_the_vietnamese_way(tmp_path, con):
+    """A number typed in a workbook cell or sent as a JSON number is unambiguous: 12.345 typed
+    is twelve and a bit. The same characters sent as text are Vietnamese, twelve thousand."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["unit", "period", "indicator", "value"])
+    sheet.append(["P2025-01", "2025", "members_total", "12.345"])  # text
+    sheet.append(["P2025-01", "2025", "prog_poor_households", 12.345])  # a typed number
+    sheet.append(["P2025-01", "2025", "members_lost", 7.5])
+    workbook.save(inbox / "typed.xlsx")
+    document = {
+        "unit": "P2025-04",
+        "period": "2025",
+        "values": [
+            {"indicator": "members_total", "value": "12.345"},
+            {"indicator": "prog_poor_households", "value": 12.345},
+        ],
+    }
+    (inbox / "web.json").write_text(json.dumps(document), encoding="utf-8")
+    result = land_inbox(inbox, tmp_path / "archive", con)
+    assert [(f.status, f.reason) for f in result.files] == [("accepted", None)] * 2
+    landed = con.execute(
+        "select unit_code, indicator_code, value_text, value from raw.submission_values "
+        "order by unit_code, row_number"
+    ).fetchall()
+    assert landed == [
+        ("P2025-01", "members_total", "12.345", 12_345.0),
+        ("P2025-01", "prog_poor_households", "12,345", 12.345),
+        ("P2025-01", "members_lost", "7,5", 7.5),
+        ("P2025-04", "members_total", "12.345", 12_345.0),
+        ("P2025-04", "prog_poor_households", "12,345", 12.345),
+    ]

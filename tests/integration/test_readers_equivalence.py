@@ -7,7 +7,9 @@ numbers, same errors. Deliberate differences from the code it was copied from, e
 below on its own: in a workbook a row of only whitespace cells is blank (dropped), as the
 reader's rule says and as it was before a set test let such rows through; in a CSV file, rows
 after a blank line keep the number a spreadsheet shows, the header is the first line that is
-not blank, and lines ended by \r alone are read.
+not blank, and lines ended by \r alone are read. In a workbook's value column, a typed number
+with a fraction is written with a decimal comma ('0,35'), so that landing reads the number
+the cell holds rather than reading its point as a thousands separator.
 """
 
 from __future__ import annotations
@@ -58,6 +60,13 @@ def _reference_cell_text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value))
 
 
+def _reference_value_text(value: Any) -> str:
+    text = _reference_cell_text(value)
+    return (
+        text.replace(".", ",") if isinstance(value, float) and not isinstance(value, bool) else text
+    )
+
+
 def _reference_blank(value: Any) -> bool:
     return value is None or (type(value) is str and not value.strip())
 
@@ -77,9 +86,8 @@ def _reference_read_long_xlsx(data: bytes) -> pa.Table:
     columns: dict[str, list[str]] = {}
     for index, canonical in mapping.items():
         name = "value_text" if canonical == "value" else canonical
-        columns[name] = [
-            _reference_cell_text(row[index]) if index < len(row) else "" for _, row in kept
-        ]
+        text = _reference_value_text if name == "value_text" else _reference_cell_text
+        columns[name] = [text(row[index]) if index < len(row) else "" for _, row in kept]
     n = len(kept)
     arrays = {"row_number": pa.array([excel_row for excel_row, _ in kept], pa.int64())}
     for name in LONG_COLUMNS:
@@ -289,12 +297,13 @@ def test_tricky_cells_read_as_the_definition(tmp_path: Path) -> None:
     assert isinstance(table, pa.Table)
     units, texts = table.column("unit").to_pylist(), table.column("value_text").to_pylist()
     values = dict(zip(units, texts, strict=True))
-    # The fidelity rules, spelled out.
+    # The fidelity rules, spelled out (value_text: a typed fraction gets a decimal comma).
     expected = {
         12.0: "12",
         -0.0: "0",
-        0.1 + 0.2: "0.3",
-        1e-05: "0.00001",
+        0.1 + 0.2: "0,3",
+        1e-05: "0,00001",
+        1234567.891: "1234567,891",
         999_999_999_999_999.0: "999999999999999",
         1e20: "100000000000000000000",
         True: "TRUE",
@@ -321,7 +330,7 @@ def test_blank_and_whitespace_rows_are_dropped_with_row_numbers_kept(tmp_path: P
     table = _check_workbook(rows, tmp_path / "blank.xlsx")
     assert isinstance(table, pa.Table)
     assert table.column("row_number").to_pylist() == [2, 5, 6, 8]
-    assert table.column("value_text").to_pylist() == ["1", "2.5", "", "0"]
+    assert table.column("value_text").to_pylist() == ["1", "2,5", "", "0"]
 
 
 def test_leading_blank_columns_and_short_rows(tmp_path: Path) -> None:

@@ -64,7 +64,8 @@ def test_xlsx_round_trip_with_vietnamese_shuffled_headers(tmp_path: Path) -> Non
     assert table.rows.column_names == LONG_COLUMNS
     rows = _rows(table)
     assert [r["row_number"] for r in rows] == [2, 3, 5, 6, 7]
-    assert [r["value_text"] for r in rows] == ["12", "0.35", "1.293 tỷ", "1234567.891", ""]
+    # Typed numbers with a fraction get a decimal comma (see value_text); text stays as typed.
+    assert [r["value_text"] for r in rows] == ["12", "0,35", "1.293 tỷ", "1234567,891", ""]
     assert rows[0] == {
         "row_number": 2,
         "unit": "20",
@@ -94,7 +95,7 @@ def test_xlsx_float_noise_and_large_numbers(tmp_path: Path) -> None:
         tmp_path / "n.xlsx",
     )
     values = [r["value_text"] for r in _rows(read_long_xlsx(data))]
-    assert values == ["0.3", "19000000", "0.00001", "-2.5"]
+    assert values == ["0,3", "19000000", "0,00001", "-2,5"]
 
 
 @pytest.mark.parametrize(
@@ -155,7 +156,7 @@ def test_json_valid_submission() -> None:
     assert table.rows.column_names == [*LONG_COLUMNS, "form", "submitted_by"]
     rows = _rows(table)
     assert [r["row_number"] for r in rows] == [1, 2, 3, 4]
-    assert [r["value_text"] for r in rows] == ["12345", "0.35", "1.293 tỷ", "1.50"]
+    assert [r["value_text"] for r in rows] == ["12345", "0,35", "1.293 tỷ", "1,50"]
     assert {r["unit"] for r in rows} == {"20"} and {r["period"] for r in rows} == {"2024-Q2"}
     assert rows[1]["unit_of_measure"] == "%" and rows[0]["unit_of_measure"] == ""
     assert rows[2]["note"] == "ước tính"
@@ -299,7 +300,7 @@ def test_filled_form_reads_back_exactly_what_was_typed(tmp_path: Path) -> None:
             "unit": "020",
             "period": "2024",
             "indicator": "HV_TYLE",
-            "value_text": "87.6",
+            "value_text": "87,6",
             "unit_of_measure": "%",
             "programme": "",
             "disaggregation": "",
