@@ -18,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -351,6 +352,7 @@ class _Chunk:
     files: list[_ReceivedFile]  # every file of the chunk, in order
     new_files: list[_ReceivedFile]  # those not landed before
     cells: pa.Table | None  # the new readable files' rows, normalised
+    every_row_kept: bool = False  # proved: no row of `cells` breaks a row rule
 
 
 def _prepare_chunk(
@@ -372,8 +374,10 @@ def _prepare_chunk(
         seen.add(received.submission_id)  # the same bytes twice in one run: one submission
     readable = [f.rows for f in new_files if f.error is None]
     # One Arrow chunk: DuckDB scans a table of thousands of tiny chunks (one per file) slowly.
-    cells = normalised_cells(pa.concat_tables(readable).combine_chunks()) if readable else None
-    return _Chunk(files, new_files, cells)
+    if not readable:
+        return _Chunk(files, new_files, None)
+    cells = normalised_cells(pa.concat_tables(readable).combine_chunks())
+    return _Chunk(files, new_files, cells, every_row_kept(cells))
 
 
 def _write_chunk(
@@ -383,7 +387,9 @@ def _write_chunk(
     outcomes = {f.path: FileOutcome(f.path.name, f.submission_id, "duplicate") for f in chunk.files}
     con.execute("begin transaction")
     try:
-        counts = _land_cells(con, chunk.cells) if chunk.cells is not None else {}
+        counts = (
+            _land_cells(con, chunk.cells, chunk.every_row_kept) if chunk.cells is not None else {}
+        )
         for received in chunk.new_files:
             outcome = _outcome(received, counts)
             outcomes[received.path] = outcome
@@ -528,19 +534,45 @@ def write_submitter_report(
     return report
 
 
+class RowRule(NamedTuple):
+    """A rule every row must keep. `field` is the column of the normalised cells the rule
+    reads: the rule is broken where it is empty ('') or, for the others, where it is set
+    (the normalisers and the repeat check set a reason or a finding, null when all is well).
+    The reasons are SQL expressions over the row."""
+
+    column: str  # the cell the rejection names
+    field: str
+    broken_when_empty: bool
+    reason_en: str
+    reason_vi: str
+
+    @property
+    def predicate(self) -> str:
+        return f"{self.field} = ''" if self.broken_when_empty else f"{self.field} is not null"
+
+    def broken(self, cells: pa.Table) -> pa.Array:
+        """The predicate in Arrow: True for each row that breaks the rule."""
+        column = cells.column(self.field)
+        hit = pc.equal(column, "") if self.broken_when_empty else pc.is_valid(column)
+        return pc.fill_null(hit, False)
+
+
 # Each rule says which cell is wrong and why, in English and Vietnamese. A row breaking
 # several rules is rejected once per rule, so the submitter sees every problem at once.
 # The period and value rules read the reasons the normalisers gave (null when parsed).
 CELL_RULES = [
-    ("unit", "unit_text = ''", "'the unit is empty'", "'thiếu đơn vị'"),
-    ("unit", "unit_reason_en is not null", "unit_reason_en", "unit_reason_vi"),
-    ("period", "period_reason_en is not null", "period_reason_en", "period_reason_vi"),
-    ("indicator", "indicator_text = ''", "'the indicator is empty'", "'thiếu chỉ tiêu'"),
-    ("indicator", "indicator_reason_en is not null", "indicator_reason_en", "indicator_reason_vi"),
-    ("value", "value_reason_en is not null", "value_reason_en", "value_reason_vi"),
-    (
+    RowRule("unit", "unit_text", True, "'the unit is empty'", "'thiếu đơn vị'"),
+    RowRule("unit", "unit_reason_en", False, "unit_reason_en", "unit_reason_vi"),
+    RowRule("period", "period_reason_en", False, "period_reason_en", "period_reason_vi"),
+    RowRule("indicator", "indicator_text", True, "'the indicator is empty'", "'thiếu chỉ tiêu'"),
+    RowRule(
+        "indicator", "indicator_reason_en", False, "indicator_reason_en", "indicator_reason_vi"
+    ),
+    RowRule("value", "value_reason_en", False, "value_reason_en", "value_reason_vi"),
+    RowRule(
         "disaggregation",
-        "disaggregation_reason_en is not null",
+        "disaggregation_reason_en",
+        False,
         "disaggregation_reason_en",
         "disaggregation_reason_vi",
     ),
@@ -550,15 +582,17 @@ CELL_RULES = [
 # each later one; rows that disagree are all rejected, since the file does not say which
 # value is right and taking either would be a guess.
 REPEAT_RULES = [
-    (
+    RowRule(
         "value",
-        "duplicate_of is not null",
+        "duplicate_of",
+        False,
         "'duplicate of row ' || duplicate_of",
         "'trùng lặp với dòng ' || duplicate_of",
     ),
-    (
+    RowRule(
         "value",
-        "conflicting_rows is not null",
+        "conflicting_rows",
+        False,
         "'conflicting values for the same unit, period, indicator and disaggregation in rows '"
         " || conflicting_rows || '; none was taken, send the right value once'",
         "'các dòng ' || conflicting_rows || ' ghi giá trị khác nhau cho cùng đơn vị, kỳ, chỉ tiêu"
@@ -566,6 +600,8 @@ REPEAT_RULES = [
     ),
 ]
 ROW_RULES = CELL_RULES + REPEAT_RULES
+# The key a row must not repeat within its file (the repeat rules), as _repeats_sql groups.
+ROW_KEY = ("submission_id", "unit", "period_code", "indicator", "disaggregation")
 REJECTED_CELL = {
     "unit": "unit_text",
     "indicator": "indicator_text",
@@ -630,17 +666,50 @@ NORMALISED = """(
 )"""
 
 
-def _land_cells(con: duckdb.DuckDBPyConnection, cells: pa.Table) -> dict[str, tuple[int, int]]:
+def every_row_kept(cells: pa.Table) -> bool:
+    """True when no row of `cells` breaks a row rule: no cell rule is broken and no row
+    repeats the key of another row of its file.
+
+    Checked in Arrow, as the cells are normalised, so that the usual clean chunk is written
+    with a plain insert. False means only that the writer must apply the rules in SQL, which
+    finds and names every broken one (it is also the answer if the key check cannot say).
+    """
+    if any(pc.any(rule.broken(cells)).as_py() for rule in CELL_RULES):
+        return False
+    # Each row's key as one integer made of its columns' dictionary indices: the keys are
+    # distinct exactly when the rows' (ROW_KEY) tuples are.
+    key: pa.Array | None = None
+    try:
+        for name in ROW_KEY:
+            encoded = pc.dictionary_encode(cells.column(name).combine_chunks().fill_null(""))
+            indices = encoded.indices.cast(pa.int64())
+            key = (
+                indices
+                if key is None
+                else pc.add_checked(pc.multiply_checked(key, len(encoded.dictionary)), indices)
+            )
+    except pa.ArrowInvalid:  # a key too wide for 64 bits
+        return False
+    return key is not None and pc.count_distinct(key).as_py() == cells.num_rows
+
+
+def _land_cells(
+    con: duckdb.DuckDBPyConnection, cells: pa.Table, every_row_kept: bool = False
+) -> dict[str, tuple[int, int]]:
     """Land the normalised rows of a chunk of files by the rules; returns submission_id →
-    (rows read, rows accepted)."""
-    cell_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in CELL_RULES)
-    any_rule_broken = " or ".join(f"({predicate})" for _, predicate, *_ in ROW_RULES)
+    (rows read, rows accepted). `every_row_kept`: see every_row_kept()."""
+    cell_rule_broken = " or ".join(f"({rule.predicate})" for rule in CELL_RULES)
+    any_rule_broken = " or ".join(f"({rule.predicate})" for rule in ROW_RULES)
     # Kept as Arrow, not a temp table: writing 50,000 rows of 30 columns into DuckDB's
     # table storage costs three times building them (0.55 s against 0.18 s on 34 provinces).
     con.register("_cells", cells)
     try:
-        con.register("_repeats", con.execute(_repeats_sql(cell_rule_broken)).to_arrow_table())
-        (accepted,) = _insert_accepted(con, any_rule_broken).fetchone()
+        if every_row_kept:
+            (accepted,) = _insert_accepted(con, "_cells", "true").fetchone()
+        else:
+            repeats = con.execute(_repeats_sql(cell_rule_broken)).to_arrow_table()
+            con.register("_repeats", repeats)
+            (accepted,) = _insert_accepted(con, NORMALISED, f"not ({any_rule_broken})").fetchone()
         if accepted == cells.num_rows:
             # Every row of every file taken in, the usual case: nothing to reject or count.
             read = pc.value_counts(cells.column("submission_id"))
@@ -667,11 +736,11 @@ def _insert_rejections(con: duckdb.DuckDBPyConnection) -> None:
     """One statement for every rule: each costs a scan of the batch, not a round trip.
     The cell rules need no repeat findings, so they read _cells alone."""
     broken_rules = " union all ".join(
-        f"select submission_id, file_name, row_number, '{column}', "
-        f"{REJECTED_CELL.get(column, column)}, {reason_en}, {reason_vi}, source_location "
-        f"from {'_cells' if rule in CELL_RULES else NORMALISED} where {predicate}"
+        f"select submission_id, file_name, row_number, '{rule.column}', "
+        f"{REJECTED_CELL.get(rule.column, rule.column)}, {rule.reason_en}, {rule.reason_vi}, "
+        f"source_location from {'_cells' if rule in CELL_RULES else NORMALISED} "
+        f"where {rule.predicate}"
         for rule in ROW_RULES
-        for column, predicate, reason_en, reason_vi in [rule]
     )
     con.execute(
         "insert into raw.rejections (submission_id, file_name, row_number, column_name, "
@@ -680,9 +749,10 @@ def _insert_rejections(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _insert_accepted(
-    con: duckdb.DuckDBPyConnection, any_rule_broken: str
+    con: duckdb.DuckDBPyConnection, source: str, accepted: str
 ) -> duckdb.DuckDBPyConnection:
-    """Insert the rows no rule rejects; the result holds the number inserted."""
+    """Insert the rows of `source` (_cells, or NORMALISED with the repeat findings) where
+    `accepted` holds; the result holds the number inserted."""
     return con.execute(
         f"""
         insert into raw.submission_values (
@@ -695,6 +765,6 @@ def _insert_accepted(
                approximate, qualifier, whole, is_percent, period, period_kind, period_as_of,
                source_location, unit_of_measure, programme, disaggregation, note,
                unit_text, indicator_text, disaggregation_text
-        from {NORMALISED} where not ({any_rule_broken})
+        from {source} where {accepted}
         """
     )

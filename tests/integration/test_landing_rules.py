@@ -214,3 +214,36 @@ def test_typed_numbers_land_as_the_number_and_text_is_read_the_vietnamese_way(tm
         ("P2025-04", "members_total", "12.345", 12_345.0),
         ("P2025-04", "prog_poor_households", "12,345", 12.345),
     ]
+
+
+def test_a_repeat_written_two_ways_is_found_by_the_resolved_key(tmp_path, con):
+    """The same province by code and by name, the same period written two ways: one key.
+    (A clean file skips the rules in SQL; the check that lets it do so compares the resolved
+    codes, never the texts.)"""
+    write(
+        tmp_path / "inbox",
+        "two_ways.csv",
+        HEADER
+        + "P2025-01,2025,members_total,1000,\n"
+        + "Thành phố Hà Nội,năm 2025,members_total,1000,Tổng số\n"
+        + "P2025-01,2025,members_lost,7,\n",
+    )
+    (outcome,) = land_inbox(tmp_path / "inbox", tmp_path / "archive", con).files
+    assert (outcome.rows_read, outcome.rows_accepted, outcome.rows_rejected) == (3, 2, 1)
+    assert [(r[0], r[3]) for r in rejections(con)] == [(3, "duplicate of row 2")]
+
+
+def test_a_clean_file_lands_every_row(tmp_path, con):
+    write(
+        tmp_path / "inbox",
+        "clean.csv",
+        HEADER
+        + "P2025-01,2025,members_total,1000,\n"
+        + "P2025-01,2025,prog_poor_households,40,\n"
+        + "P2025-01,2025,prog_poor_households,12,Dân tộc thiểu số\n"
+        + "P2025-01,2024,members_total,990,\n",
+    )
+    (outcome,) = land_inbox(tmp_path / "inbox", tmp_path / "archive", con).files
+    assert (outcome.status, outcome.rows_read, outcome.rows_accepted) == ("accepted", 4, 4)
+    assert rejections(con) == []
+    assert con.execute("select count(*) from raw.submission_values").fetchone() == (4,)
