@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ingestion.normalise import decode_bytes
@@ -117,9 +118,16 @@ def read_long_csv(data: bytes) -> LongTable:
         ) from exc
     # headers.py builds on this module's errors, so it is imported here, not at the top.
     from ingestion.readers.headers import map_header
-    from ingestion.readers.xlsx_long import LONG_COLUMNS, empty_texts
+    from ingestion.readers.xlsx_long import LONG_COLUMNS, blank_in_every, empty_texts
 
     mapping = map_header(table.column_names)
+    numbers = _row_numbers(text, table.num_rows)
+    # A row blank in every column (',,,' as a spreadsheet saves an emptied row) is dropped,
+    # as a workbook's is; the rows after it keep their numbers.
+    blank = blank_in_every(table.columns)
+    if blank is not None:
+        keep = pc.invert(blank)
+        table, numbers = table.filter(keep), numbers.filter(keep)
     n = table.num_rows
     # Columns stay Arrow arrays: converting to Python lists costs more than the CSV parse.
     arrays = {canonical: table.column(index) for index, canonical in mapping.items()}
@@ -128,7 +136,7 @@ def read_long_csv(data: bytes) -> LongTable:
     return LongTable(
         rows=pa.table(
             {
-                "row_number": _row_numbers(text, n),
+                "row_number": numbers,
                 **{name: arrays.get(name, empty) for name in LONG_COLUMNS},
             }
         )

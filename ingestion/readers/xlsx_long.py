@@ -36,6 +36,7 @@ from ingestion.readers.long_table import LongTable, UnreadableFile
 
 __all__ = [
     "LONG_COLUMNS",
+    "blank_in_every",
     "cell_text",
     "long_table",
     "open_workbook",
@@ -211,22 +212,32 @@ def column_cells(rows: list[list[Any]], index: int, width: int) -> list[Any]:
     return [row[index] if index < len(row) else "" for row in rows]
 
 
+def blank_in_every(texts: Sequence[pa.Array | pa.ChunkedArray]) -> pa.Array | None:
+    """For each row, whether its cell is blank (empty or only whitespace) in every one of
+    these text columns; None when no row is (found column by column, stopping early: the
+    unit column alone usually shows there is none).
+
+    Arrow's utf8_is_space accepts the characters str.isspace() does (a unit test checks every
+    code point), so no blank cell is missed.
+    """
+    candidates = None
+    for column in texts:
+        blank = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
+        candidates = blank if candidates is None else pc.and_(candidates, blank)
+        if not pc.any(candidates).as_py():
+            return None
+    return candidates
+
+
 def _blank_rows(body: list[list[Any]], texts: list[pa.Array]) -> list[int]:
     """Indexes in `body` of the wholly blank rows, which are dropped; a row with any content,
     even in a column we do not read, is kept so the landing step can reject it with its row
     number. A cell is blank when it is empty or only whitespace.
 
-    Arrow finds the rows whose read columns are all empty or whitespace; only those rows are
-    looked at cell by cell.
-    Arrow's utf8_is_space accepts the characters str.isspace() does (a unit test checks every
-    code point), so no blank row is missed.
+    Arrow finds the rows whose read columns are all blank; only those rows are looked at cell
+    by cell.
     """
-    candidates: pa.Array | None = None
-    for column in texts:
-        blank = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
-        candidates = blank if candidates is None else pc.and_(candidates, blank)
-        if not pc.any(candidates).as_py():
-            return []
+    candidates = blank_in_every(texts)
     if candidates is None:
         return []
     return [

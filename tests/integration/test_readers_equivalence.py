@@ -7,7 +7,8 @@ numbers, same errors. Deliberate differences from the code it was copied from, e
 below on its own: in a workbook a row of only whitespace cells is blank (dropped), as the
 reader's rule says and as it was before a set test let such rows through; in a CSV file, rows
 after a blank line keep the number a spreadsheet shows, the header is the first line that is
-not blank, and lines ended by \r alone are read. In a workbook's value column, a typed number
+not blank, lines ended by \r alone are read, and a row blank in every column (',,,') is
+dropped, as a workbook's is. In a workbook's value column, a typed number
 with a fraction is written with a decimal comma ('0,35'), so that landing reads the number
 the cell holds rather than reading its point as a thousands separator.
 """
@@ -113,10 +114,17 @@ def _reference_read_long_csv(data: bytes) -> pa.Table:
     except pa.ArrowInvalid as exc:
         raise UnreadableFile(f"the CSV structure is broken: {exc}", "") from exc
     mapping = map_header(table.column_names)
+    records = table.to_pylist()
+    kept = [
+        i
+        for i, record in enumerate(records)
+        if not all(_reference_blank(v) for v in record.values())
+    ]
+    table = table.take(pa.array(kept, pa.int64()))
     n = table.num_rows
     arrays = {canonical: table.column(index) for index, canonical in mapping.items()}
     arrays["value_text"] = arrays.pop("value")
-    result = {"row_number": pa.array(range(2, n + 2), pa.int64())}
+    result = {"row_number": pa.array([i + 2 for i in kept], pa.int64())}
     for name in LONG_COLUMNS:
         result[name] = arrays.get(name, pa.array([""] * n, pa.string()))
     return pa.table(result)
@@ -406,14 +414,33 @@ def test_csv_rows_after_blank_lines_keep_their_spreadsheet_numbers() -> None:
     """pyarrow skips blank lines; a steward told 'row 5' must find the row at line 5."""
     data = b"unit,period,indicator,value\n01,2024,A,1\n\n02,2024,B,2\n,,,\n03,2024,C,3\n"
     rows = read_long_csv(data).rows
-    assert rows.column("row_number").to_pylist() == [2, 4, 5, 6]
-    assert rows.column("unit").to_pylist() == ["01", "02", "", "03"]
+    # The ',,,' row is blank in every column: dropped, as in a workbook; row 6 stays row 6.
+    assert rows.column("row_number").to_pylist() == [2, 4, 6]
+    assert rows.column("unit").to_pylist() == ["01", "02", "03"]
     # A quoted value over several lines is one row (as a spreadsheet shows it), blank lines
     # inside it included; Windows line ends.
     data = b'unit,period,indicator,value\r\n01,2024,A,"x\r\n\r\ny"\r\n\r\n02,2024,B,2\r\n'
     rows = read_long_csv(data).rows
     assert rows.column("row_number").to_pylist() == [2, 4]
     assert rows.column("value_text").to_pylist() == ["x\r\n\r\ny", "2"]
+
+
+def test_csv_rows_blank_in_every_column_are_dropped_and_others_kept() -> None:
+    """',,,' and whitespace-only rows carry nothing and are dropped; a row with content in
+    any column, even one not read, is kept so landing can reject it with its number."""
+    data = (
+        "unit,period,indicator,value,extra\n"
+        "01,2024,A,1,\n"
+        ",,,,\n"
+        " ,\t,\u00a0,,\n"
+        ",,,,kept\n"
+        "02,2024,B,2,\n"
+    ).encode()
+    rows = read_long_csv(data).rows
+    assert rows.column("row_number").to_pylist() == [2, 5, 6]
+    assert rows.column("unit").to_pylist() == ["01", "", "02"]
+    # Only blank rows: no row is read (landing rejects the file: a header but no rows).
+    assert read_long_csv(b"unit,period,indicator,value\n,,,\n , , , \n").rows.num_rows == 0
 
 
 def test_csv_header_after_blank_lines_keeps_every_cell_text() -> None:
