@@ -155,11 +155,18 @@ def recover(instance: dg.DagsterInstance, settings: Settings) -> list[str]:
     return fail_orphaned_runs(instance) + remove_stale_publications(settings)
 
 
+CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
 def run_nightly_once(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
     from orchestration.definitions import NIGHTLY_JOB, build_definitions
 
     job = build_definitions().resolve_job_def(NIGHTLY_JOB)
-    return job.execute_in_process(instance=instance, raise_on_error=False)
+    # The console shows INFO and above: each step's start, dbt's progress, the checks and
+    # the summary, not Dagster's few hundred DEBUG events (they stay in the run's event log).
+    return job.execute_in_process(
+        instance=instance, raise_on_error=False, run_config=CONSOLE_AT_INFO
+    )
 
 
 def summarise(result: dg.ExecuteInProcessResult, settings: Settings) -> str:
