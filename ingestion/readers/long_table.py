@@ -59,6 +59,11 @@ def decode_text(data: bytes) -> str:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)?")
 
 
+# A line of only commas, quotes and white space (Unicode's, line ends included, so a quoted
+# value over several lines is covered): a candidate blank row.
+_MAYBE_BLANK_ROW = re.compile(r'^[\s",]*,[\s",]*$', re.MULTILINE)
+
+
 def _lines(text: str) -> Iterator[str]:
     """The lines of a text, each with its ending, found as they are asked for: the CSV module
     reads only the header's (a StringIO would copy the whole text first, and would hand it a
@@ -123,8 +128,10 @@ def read_long_csv(data: bytes) -> LongTable:
     mapping = map_header(table.column_names)
     numbers = _row_numbers(text, table.num_rows)
     # A row blank in every column (',,,' as a spreadsheet saves an emptied row) is dropped,
-    # as a workbook's is; the rows after it keep their numbers.
-    blank = blank_in_every(table.columns)
+    # as a workbook's is; the rows after it keep their numbers. Looked for in Arrow only when
+    # the text has a line of nothing but commas, quotes and white space (Arrow's calls cost
+    # more than the parse of a commune's small file).
+    blank = blank_in_every(table.columns) if _MAYBE_BLANK_ROW.search(text) else None
     if blank is not None:
         keep = pc.invert(blank)
         table, numbers = table.filter(keep), numbers.filter(keep)
