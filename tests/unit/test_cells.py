@@ -6,6 +6,7 @@ import pyarrow as pa
 import pytest
 
 from ingestion.cells import fast_values, normalised_cells
+from ingestion.landing import every_row_kept
 from ingestion.normalise import parse_vn_number
 from ingestion.readers.xlsx_long import LONG_COLUMNS
 
@@ -95,3 +96,29 @@ def test_cells_are_trimmed_resolved_and_read_once_per_distinct_text() -> None:
     assert cells[3]["value_reason_en"]
     assert [c["note"] for c in cells] == [None, "ghi chú", None, None]
     assert [c["value_text"] for c in cells] == ["1.800", "trên 1.800", "4,2", "abc"]
+
+
+def _kept(units: list[str], indicators: list[str], disaggregations: list[str]) -> bool:
+    n = len(units)
+    rows = _rows(
+        unit=units,
+        period=["2025"] * n,
+        indicator=indicators,
+        value_text=["1"] * n,
+        disaggregation=disaggregations,
+    )
+    return every_row_kept(normalised_cells(rows))
+
+
+def test_every_row_kept_proves_a_clean_chunk_and_nothing_else() -> None:
+    """The writer skips the rules in SQL only on this proof, so each way a row can break a
+    rule must make it False."""
+    assert _kept(["P2025-01", "P2025-01"], ["members_total", "members_lost"], ["", ""])
+    # The same key twice, written two ways: a code and a name, the total empty and spelled.
+    assert not _kept(["P2025-01", "Thành phố Hà Nội"], ["members_total"] * 2, ["", ""])
+    assert not _kept(["P2025-01"] * 2, ["members_total"] * 2, ["", "Tổng số"])
+    # Another disaggregation is another key.
+    assert _kept(["P2025-01"] * 2, ["prog_poor_households"] * 2, ["", "Dân tộc thiểu số"])
+    # A cell rule broken: an unknown unit, an empty indicator.
+    assert not _kept(["P2025-01", "Nowhere"], ["members_total", "members_lost"], ["", ""])
+    assert not _kept(["P2025-01", "P2025-01"], ["members_total", ""], ["", ""])
