@@ -116,11 +116,6 @@ def sheet_values(sheet: CalamineSheet) -> list[list[Any]]:
         ) from exc
 
 
-def sheet_rows(sheet: CalamineSheet) -> list[list[str]]:
-    """All rows of a sheet from A1 as text (see sheet_values)."""
-    return [[cell_text(v) for v in row] for row in sheet_values(sheet)]
-
-
 def row_number_array(first: int, count: int) -> pa.Array:
     """first, first + 1, ... as int64 (built from a C array: a Python range is read slowly)."""
     values = array.array("q", range(first, first + count))
