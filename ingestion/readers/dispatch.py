@@ -8,6 +8,7 @@ from ingestion.normalise import fold
 from ingestion.readers.form_workbook import SHEET_TITLES, read_form
 from ingestion.readers.json_form import read_json_submission
 from ingestion.readers.long_table import UnreadableFile, read_long_csv
+from ingestion.readers.xlsx_fast import read_long_fast
 from ingestion.readers.xlsx_long import LONG_COLUMNS, open_workbook, read_long_workbook
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".json")
@@ -29,7 +30,9 @@ def read_submission(path: Path, data: bytes) -> tuple[str, pa.Table]:
         if sheets & _FORM_SHEETS:
             shape, table = "reporting_form", read_form(data).rows
         else:
-            shape, table = "long_xlsx", read_long_workbook(workbook).rows
+            # fastexcel when it can be sure to read the cells as calamine does (xlsx_fast).
+            long = read_long_fast(data) or read_long_workbook(workbook)
+            shape, table = "long_xlsx", long.rows
     else:
         raise UnreadableFile(
             f"files ending in {suffix or '(no extension)'} are not accepted; "

@@ -15,6 +15,7 @@ __all__ = [
     "COLUMN_LABELS_VI",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
+    "VALUE_SYNONYMS",
     "canonical_column",
     "map_header",
 ]
@@ -63,6 +64,9 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "disaggregation": ("disaggregation", "Phân tổ"),
     "note": ("note", "notes", "Ghi chú"),
 }
+
+# The value column's headers as written (xlsx_fast asks for that column by name).
+VALUE_SYNONYMS = _SYNONYMS["value"]
 
 _BY_FOLDED: dict[str, str] = {
     fold(synonym): canonical for canonical, synonyms in _SYNONYMS.items() for synonym in synonyms

@@ -39,6 +39,7 @@ __all__ = [
     "blank_in_every",
     "cell_text",
     "long_table",
+    "nfc_texts",
     "open_workbook",
     "read_long_workbook",
     "read_long_xlsx",
@@ -247,8 +248,8 @@ class _Texts(NamedTuple):
     distinct: list[str]  # the column's distinct texts
 
 
-def text_column(cells: Sequence[Any]) -> pa.Array:
-    """[cell_text(v) for v in cells] as an Arrow array.
+def text_column(cells: Sequence[Any], as_value: bool = False) -> pa.Array:
+    """[cell_text(v) for v in cells] as an Arrow array ([value_text(v) ...] if `as_value`).
 
     A column of text (units, periods, indicators) goes to Arrow whole; a column of typed whole
     numbers is written as text by Arrow casts. A mixed column (the value column holds typed
@@ -256,7 +257,12 @@ def text_column(cells: Sequence[Any]) -> pa.Array:
     kinds (text, whole numbers) handled inline rather than by a call per cell. Text not yet in
     NFC is composed afterwards, once per distinct text.
     """
-    return _column_texts(cells).texts
+    return _column_texts(cells, as_value).texts
+
+
+def nfc_texts(texts: pa.Array) -> pa.Array:
+    """A column of text (no nulls) in NFC, each distinct text composed once (see _composed)."""
+    return _composed(texts).texts
 
 
 def _column_texts(cells: Sequence[Any], as_value: bool = False) -> _Texts:
