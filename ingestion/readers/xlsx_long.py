@@ -35,6 +35,7 @@ from ingestion.readers.headers import OPTIONAL_COLUMNS, map_header
 from ingestion.readers.long_table import LongTable, UnreadableFile
 
 __all__ = [
+    "EXACT_FLOAT_LIMIT",
     "LONG_COLUMNS",
     "blank_in_every",
     "cell_text",
@@ -52,7 +53,7 @@ __all__ = [
 LONG_COLUMNS = ("unit", "period", "indicator", "value_text", *OPTIONAL_COLUMNS)
 
 
-_EXACT_FLOAT_LIMIT = 1e15  # below it a whole float prints exactly as an integer
+EXACT_FLOAT_LIMIT = 1e15  # below it a whole float prints exactly as an integer
 
 
 def cell_text(value: Any) -> str:
@@ -61,7 +62,7 @@ def cell_text(value: Any) -> str:
     kind = type(value)
     if kind is str:
         return value if value.isascii() else to_nfc(value)
-    if kind is float and value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
+    if kind is float and value.is_integer() and abs(value) < EXACT_FLOAT_LIMIT:
         return str(int(value))
     if value is None:
         return ""
@@ -284,7 +285,7 @@ def _mixed_texts(cells: Sequence[Any], text_of: Callable[[Any], str] = cell_text
         whole = _whole_numbers_text(cells)
         if whole is not None:
             return whole
-    limit = _EXACT_FLOAT_LIMIT
+    limit = EXACT_FLOAT_LIMIT
     # The first two branches are cell_text's own first two, for text not yet composed;
     # '%d' % value is str(int(value)) in one step (format(value, '.0f') would write -0.0 as
     # '-0'), at half the cost.
@@ -307,7 +308,7 @@ def _whole_numbers_text(cells: Sequence[Any]) -> pa.Array | None:
     10^15 (the exact limit of cell_text's shortcut)."""
     values = pa.array(cells, pa.float64())
     low, high = (bound.as_py() for bound in pc.min_max(values).values())
-    if not -_EXACT_FLOAT_LIMIT < low <= high < _EXACT_FLOAT_LIMIT:
+    if not -EXACT_FLOAT_LIMIT < low <= high < EXACT_FLOAT_LIMIT:
         return None
     try:
         # A safe cast refuses a number with a fraction (and NaN) instead of truncating it.
