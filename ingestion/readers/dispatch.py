@@ -8,7 +8,7 @@ from ingestion.normalise import fold
 from ingestion.readers.form_workbook import SHEET_TITLES, read_form
 from ingestion.readers.json_form import read_json_submission
 from ingestion.readers.long_table import UnreadableFile, read_long_csv
-from ingestion.readers.xlsx_fast import read_long_fast
+from ingestion.readers.xlsx_fast import open_fast, read_long_fast
 from ingestion.readers.xlsx_long import LONG_COLUMNS, open_workbook, read_long_workbook
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".json")
@@ -25,14 +25,7 @@ def read_submission(path: Path, data: bytes) -> tuple[str, pa.Table]:
     elif suffix == ".json":
         shape, table = "json_form", read_json_submission(data).rows
     elif suffix == ".xlsx":
-        workbook = open_workbook(data)
-        sheets = {fold(name) for name in workbook.sheet_names}
-        if sheets & _FORM_SHEETS:
-            shape, table = "reporting_form", read_form(data).rows
-        else:
-            # fastexcel when it can be sure to read the cells as calamine does (xlsx_fast).
-            long = read_long_fast(data) or read_long_workbook(workbook)
-            shape, table = "long_xlsx", long.rows
+        shape, table = _read_workbook(data)
     else:
         raise UnreadableFile(
             f"files ending in {suffix or '(no extension)'} are not accepted; "
@@ -41,6 +34,20 @@ def read_submission(path: Path, data: bytes) -> tuple[str, pa.Table]:
             f"hãy gửi {', '.join(ACCEPTED_SUFFIXES)}",
         )
     return shape, _uniform(shape, table)
+
+
+def _read_workbook(data: bytes) -> tuple[str, pa.Table]:
+    """A reporting form (known by its sheets) or a long workbook. A long workbook is read by
+    fastexcel when it can be sure to read the cells as calamine does (xlsx_fast), else by
+    calamine; a file fastexcel cannot open is opened by calamine, which gives the reason."""
+    fast = open_fast(data)
+    names = fast.sheet_names if fast is not None else open_workbook(data).sheet_names
+    if {fold(name) for name in names} & _FORM_SHEETS:
+        return "reporting_form", read_form(data).rows
+    long = read_long_fast(data, fast) if fast is not None else None
+    if long is None:
+        long = read_long_workbook(open_workbook(data))
+    return "long_xlsx", long.rows
 
 
 def _uniform(shape: str, table: pa.Table) -> pa.Table:

@@ -46,7 +46,7 @@ from ingestion.readers.xlsx_long import (
     value_text,
 )
 
-__all__ = ["header_in_row_one", "read_long_fast"]
+__all__ = ["header_in_row_one", "open_fast", "read_long_fast"]
 
 # fastexcel logs a warning for a column with no value at all ('falling back to string'):
 # an empty optional column is normal in a submission, not something to warn anyone about.
@@ -152,12 +152,24 @@ def _first_content_row(head: bytes) -> int | None:
     return None
 
 
-def read_long_fast(data: bytes) -> LongTable | None:
-    """The first sheet as xlsx_long.read_long_workbook reads it, or None to read it there."""
+def open_fast(data: bytes) -> fastexcel.ExcelReader | None:
+    """The workbook opened by fastexcel (its sheet names read), or None if it cannot be."""
+    try:
+        return fastexcel.read_excel(data)
+    except (fastexcel.FastExcelError, OSError, ValueError):
+        return None
+
+
+def read_long_fast(data: bytes, workbook: fastexcel.ExcelReader | None = None) -> LongTable | None:
+    """The first sheet as xlsx_long.read_long_workbook reads it, or None to read it there.
+    `workbook`: the file already opened by open_fast."""
     if not header_in_row_one(data):
         return None
+    workbook = workbook or open_fast(data)
+    if workbook is None:
+        return None
     try:
-        sheet = fastexcel.read_excel(data).load_sheet(
+        sheet = workbook.load_sheet(
             0,
             header_row=0,
             schema_sample_rows=None,
@@ -205,7 +217,8 @@ def _column(column: pa.Array, errors: list[Any], as_value: bool) -> pa.Array | N
     if pa.types.is_duration(kind):
         return _duration_column(column, errors) if as_value else None
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return nfc_texts(column.cast(pa.string()).fill_null(""))
+        texts = column.cast(pa.string())
+        return nfc_texts(texts.fill_null("") if texts.null_count else texts)
     if pa.types.is_null(kind):
         return empty_texts(len(column))
     if pa.types.is_floating(kind):
