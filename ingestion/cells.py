@@ -212,12 +212,29 @@ _VALUE_NAMES = [
 ]
 
 
-def _values(encoded: _Encoded) -> list[tuple]:
-    fast = fast_values(encoded.dictionary).to_pylist()
-    return [
-        (number, False, None, None, False, None, None) if number is not None else _value(text)
-        for text, number in zip(encoded.values, fast, strict=True)
-    ]
+# The fields of a number Arrow read (fast_values): exact, no qualifier, not a part of a
+# whole, not a percentage, no reason to reject it.
+_VALUE_DEFAULTS = (None, False, None, None, False, None, None)
+
+
+def _values(encoded: _Encoded, columns: dict[str, pa.Array]) -> None:
+    """The _VALUE_NAMES columns of the rows. The distinct texts in a form Arrow reads (most
+    of them) get their number and the defaults of the other fields in Arrow; only the rest
+    are parsed one by one (_value) and put in their places."""
+    fast = fast_values(encoded.dictionary)
+    slow = pc.is_null(fast)
+    results = [_value(text) for text in encoded.dictionary.filter(slow).to_pylist()]
+    for position, name in enumerate(_VALUE_NAMES):
+        kind = _TYPES[name]
+        per_distinct = (
+            fast
+            if name == "value"
+            else pa.repeat(pa.scalar(_VALUE_DEFAULTS[position], kind), len(fast))
+        )
+        if results:
+            parsed = pa.array([result[position] for result in results], kind)
+            per_distinct = pc.replace_with_mask(per_distinct, slow, parsed)
+        columns[name] = pc.take(per_distinct, encoded.indices)
 
 
 def _blank_to_null(column: pa.Array) -> pa.Array:
@@ -284,7 +301,7 @@ def normalised_cells(rows: pa.Table) -> pa.Table:
     )
 
     values = _Encoded(columns["value_text"])
-    _spread(_values(values), _VALUE_NAMES, values.indices, columns)
+    _values(values, columns)
 
     for name in ("unit_of_measure", "programme", "note"):
         columns[name] = _blank_to_null(trimmed(name))
