@@ -27,16 +27,23 @@ from ingestion.resolve import (
     unit_resolver,
 )
 
-__all__ = ["CELL_COLUMNS", "fast_values", "normalised_cells"]
+__all__ = ["CELL_COLUMNS", "fast_numbers", "fast_values", "normalised_cells"]
 
 # The commonest values are read by Arrow over the distinct texts at once: plain integers (the
 # cell trimmed), and exactly as written, '180.833' (dots group thousands) and '4,2' (a
-# decimal comma), which parse_vn_number reads the same way (its _common_form; a test holds
-# the two to the same value). Everything else (money words, qualifiers, fractions,
-# percentages, English separators) goes through parse_vn_number once per distinct text.
+# decimal comma), which parse_vn_number reads the same way (its _common_form; tests hold
+# the two to the same values), and the money and fraction forms below. Everything else
+# (qualifiers, percentages, chained money words, English separators) goes through
+# parse_vn_number once per distinct text.
 PLAIN_INTEGER = r"^-?[0-9]{1,15}$"
 THOUSANDS_GROUPED = r"^[0-9]{1,3}(\.[0-9]{3})+$"
 DECIMAL_COMMA = r"^[0-9]+,[0-9]+$"
+# Money as most reports write it ('536 triệu', '1.293 triệu', '4,2 tỷ đồng': an amount in
+# one of the two forms above and a money word) and a part of a whole ('231/235', each part
+# below 10^15 so that comparing them as floats is exact), as parse_vn_number's _common_form
+# reads them; a fraction whose part is larger than its whole is left to parse_vn_number.
+MONEY = r"^(?P<amount>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+(?:,[0-9]+)?) (?P<word>triệu|tỷ)(?: đồng)?$"
+FRACTION = r"^(?P<part>[0-9]{1,15})/(?P<whole>[0-9]{1,15})$"
 
 # (name, type) of each cell column, in order; the landing rules and inserts read them.
 CELL_COLUMNS: list[tuple[str, pa.DataType]] = [
@@ -188,17 +195,51 @@ def _value(text: str) -> tuple:
 def fast_values(texts: pa.Array) -> pa.Array:
     """The value of each text in one of the forms read by Arrow (see PLAIN_INTEGER); null
     for any other text."""
+    return fast_numbers(texts)[0]
+
+
+def fast_numbers(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(value, whole) of each text in one of the forms read by Arrow (see PLAIN_INTEGER):
+    the value null for any other text, the whole null but for a part of a whole.
+
+    Each number is one cast of a decimal text, which rounds once, as float() of
+    parse_vn_number's exact Decimal does; money is its amount with the money word's power
+    of ten written after it ('4,2 tỷ' is cast from '4.2e9').
+    """
     trimmed = pc.utf8_trim_whitespace(texts)
-    plain = pc.match_substring_regex(trimmed, PLAIN_INTEGER)
-    grouped = pc.match_substring_regex(texts, THOUSANDS_GROUPED)
-    comma = pc.match_substring_regex(texts, DECIMAL_COMMA)
+    money = pc.extract_regex(texts, MONEY).flatten()  # fields null where the text is not money
+    amount, word = money
+    fraction = pc.extract_regex(texts, FRACTION).flatten()
+    part, whole = (pc.cast(field, pa.float64()) for field in fraction)
+    proper = pc.fill_null(pc.and_(pc.not_equal(whole, 0), pc.less_equal(part, whole)), False)
     as_number = pc.case_when(
-        pc.make_struct(plain, grouped, comma),
+        pc.make_struct(
+            pc.match_substring_regex(trimmed, PLAIN_INTEGER),
+            pc.match_substring_regex(texts, THOUSANDS_GROUPED),
+            pc.match_substring_regex(texts, DECIMAL_COMMA),
+            pc.is_valid(amount),
+            proper,
+        ),
         trimmed,
         pc.replace_substring(texts, ".", ""),
         pc.replace_substring(texts, ",", "."),
+        pc.binary_join_element_wise(
+            _decimal_text(amount), pc.if_else(pc.equal(word, "triệu"), "e6", "e9"), ""
+        ),
+        fraction[0],
     )
-    return pc.cast(as_number, pa.float64())
+    return pc.cast(as_number, pa.float64()), pc.if_else(
+        proper, whole, pa.scalar(None, pa.float64())
+    )
+
+
+def _decimal_text(amount: pa.Array) -> pa.Array:
+    """An amount in one of the two forms ('1.293', '4,2') as a decimal text ('1293', '4.2')."""
+    return pc.if_else(
+        pc.match_substring(amount, "."),
+        pc.replace_substring(amount, ".", ""),
+        pc.replace_substring(amount, ",", "."),
+    )
 
 
 _VALUE_NAMES = [
@@ -219,18 +260,19 @@ _VALUE_DEFAULTS = (None, False, None, None, False, None, None)
 
 def _values(encoded: _Encoded, columns: dict[str, pa.Array]) -> None:
     """The _VALUE_NAMES columns of the rows. The distinct texts in a form Arrow reads (most
-    of them) get their number and the defaults of the other fields in Arrow; only the rest
-    are parsed one by one (_value) and put in their places."""
-    fast = fast_values(encoded.dictionary)
+    of them) get their number, their whole and the defaults of the other fields in Arrow;
+    only the rest are parsed one by one (_value) and put in their places."""
+    fast, fast_whole = fast_numbers(encoded.dictionary)
     slow = pc.is_null(fast)
     results = [_value(text) for text in encoded.dictionary.filter(slow).to_pylist()]
     for position, name in enumerate(_VALUE_NAMES):
         kind = _TYPES[name]
-        per_distinct = (
-            fast
-            if name == "value"
-            else pa.repeat(pa.scalar(_VALUE_DEFAULTS[position], kind), len(fast))
-        )
+        if name == "value":
+            per_distinct = fast
+        elif name == "whole":
+            per_distinct = fast_whole
+        else:
+            per_distinct = pa.repeat(pa.scalar(_VALUE_DEFAULTS[position], kind), len(fast))
         if results:
             parsed = pa.array([result[position] for result in results], kind)
             per_distinct = pc.replace_with_mask(per_distinct, slow, parsed)

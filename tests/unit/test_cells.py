@@ -5,7 +5,7 @@ import random
 import pyarrow as pa
 import pytest
 
-from ingestion.cells import fast_values, normalised_cells
+from ingestion.cells import fast_numbers, fast_values, normalised_cells
 from ingestion.landing import every_row_kept
 from ingestion.normalise import parse_vn_number
 from ingestion.readers.xlsx_long import LONG_COLUMNS
@@ -41,16 +41,61 @@ def test_arrow_reads_the_common_forms_as_parse_vn_number_does(seed: int) -> None
     assert read[-4:] == [180833.0, 4.2, 7.0, 1293000.0]
 
 
+def _money_and_fractions(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        kind = rng.randrange(4)
+        if kind == 0:  # dots grouping thousands
+            groups = [str(rng.randint(1, 999))] + [
+                f"{rng.randint(0, 999):03d}" for _ in range(rng.randint(1, 6))
+            ]
+            amount = ".".join(groups)
+        elif kind == 1:  # a decimal comma, any number of digits either side
+            amount = f"{rng.randint(0, 10 ** rng.randint(1, 18))},{rng.randint(0, 10**17)}"
+        elif kind == 2:
+            amount = str(rng.randint(0, 10 ** rng.randint(1, 18)))
+        if kind < 3:
+            money = rng.choice(["triệu", "tỷ"]) + rng.choice(["", " đồng"])
+            texts.append(f"{amount} {money}")
+        else:  # a part of a whole, proper or not
+            part, whole = (rng.randint(0, 10 ** rng.randint(1, 16)) for _ in range(2))
+            texts.append(f"{part}/{whole}")
+    return texts
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_arrow_reads_money_and_fractions_as_parse_vn_number_does(seed: int) -> None:
+    texts = [*_money_and_fractions(seed, 3_000), "536 triệu", "4,2 tỷ đồng", "1.293 triệu"]
+    texts += ["231/235", "0/5", "4,850 tỷ"]
+    values, wholes = fast_numbers(pa.array(texts))
+    read = 0
+    for text, value, whole in zip(texts, values.to_pylist(), wholes.to_pylist(), strict=True):
+        if value is None:
+            continue  # left to parse_vn_number (below)
+        read += 1
+        parsed = parse_vn_number(text)
+        assert (value, whole) == (parsed.value, parsed.whole), text
+        assert not parsed.approximate and not parsed.is_percent and parsed.qualifier is None
+    assert read > 2_000
+    assert values.to_pylist()[-6:] == [536e6, 4.2e9, 1.293e9, 231.0, 0.0, 4.85e9]
+    assert wholes.to_pylist()[-6:] == [None, None, None, 235.0, 5.0, None]
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "1.5",
-        "4,850 tỷ",
         "1,234,567",
         "1,234.5",
         "trên 1.800",
         "79,2%",
-        "231/235",
+        "235/231",  # a part larger than its whole: parse_vn_number says why
+        "1/0",
+        "1234567890123456/1234567890123457",  # beyond 10^15: compared exactly there
+        "1 tỷ 200 triệu",
+        "536  triệu",
+        "536 triệu đ",
         "1.80",
         "",
         "12.",
