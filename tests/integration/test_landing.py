@@ -34,8 +34,12 @@ def test_same_file_twice_is_one_submission(tmp_path, con):
     assert con.execute("select count(*) from raw.submissions").fetchone()[0] == 1
     assert con.execute("select count(*) from raw.submission_values").fetchone()[0] == 1
     assert list(inbox.iterdir()) == []
-    archived = sorted(p.name for p in archive.rglob("*.csv"))
-    assert archived == ["a-copy.csv", "a.csv"]  # every file received is kept unchanged
+    # Every file received is kept unchanged, named by its hash and its own name.
+    archived = sorted(p.name.split("__", 1)[1] for p in archive.rglob("*.csv"))
+    assert archived == ["a-copy.csv", "a.csv"]
+    assert all(p.name.startswith(p.parent.name) for p in archive.rglob("*.csv"))
+    (archived_path,) = con.execute("select archived_path from raw.submissions").fetchone()
+    assert Path(archived_path).read_text(encoding="utf-8") == body
 
 
 def test_bad_rows_rejected_with_reasons_and_counts_add_up(tmp_path, con):
@@ -64,7 +68,7 @@ def test_bad_rows_rejected_with_reasons_and_counts_add_up(tmp_path, con):
     ]
     assert "month" in rejections[2][3]
     assert all(r[3] and r[4] for r in rejections)
-    (report,) = (tmp_path / "archive").rglob("mixed.csv.report.txt")
+    (report,) = (tmp_path / "archive").rglob("*__mixed.csv.report.txt")
     text = report.read_text(encoding="utf-8")
     assert "mixed.csv" in text and "dòng / row 3" in text and "không có" in text
     row = con.execute(
@@ -104,7 +108,7 @@ def test_unreadable_file_rejected_whole_with_reason(tmp_path, con, name, content
     ).fetchall()
     assert stored[0][:2] == (name, "rejected")
     assert reason in stored[0][2] and stored[0][3]
-    assert any(p.name == name for p in (tmp_path / "archive").rglob("*"))
+    assert any(p.name.endswith(f"__{name}") for p in (tmp_path / "archive").rglob("*"))
 
 
 @pytest.mark.parametrize(

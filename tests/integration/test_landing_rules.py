@@ -176,7 +176,8 @@ def test_a_revision_lands_beside_its_original_and_both_stay_in_history(tmp_path,
         "order by s.received_at desc, s.submission_id desc limit 1"
     ).fetchone()
     assert latest == (1100.0,)
-    assert sorted(p.name for p in (tmp_path / "archive").rglob("*.csv")) == ["v1.csv", "v2.csv"]
+    archived = (tmp_path / "archive").rglob("*.csv")
+    assert sorted(p.name.split("__", 1)[1] for p in archived) == ["v1.csv", "v2.csv"]
 
 
 def test_typed_numbers_land_as_the_number_and_text_is_read_the_vietnamese_way(tmp_path, con):
