@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pyarrow as pa
@@ -258,10 +259,12 @@ _VALUE_NAMES = [
 _VALUE_DEFAULTS = (None, False, None, None, False, None, None)
 
 
-def _values(encoded: _Encoded, columns: dict[str, pa.Array]) -> None:
+def _value_columns(value_text: pa.Array) -> dict[str, pa.Array]:
     """The _VALUE_NAMES columns of the rows. The distinct texts in a form Arrow reads (most
     of them) get their number, their whole and the defaults of the other fields in Arrow;
     only the rest are parsed one by one (_value) and put in their places."""
+    encoded = _Encoded(value_text)
+    columns: dict[str, pa.Array] = {}
     fast, fast_whole = fast_numbers(encoded.dictionary)
     slow = pc.is_null(fast)
     results = [_value(text) for text in encoded.dictionary.filter(slow).to_pylist()]
@@ -277,6 +280,7 @@ def _values(encoded: _Encoded, columns: dict[str, pa.Array]) -> None:
             parsed = pa.array([result[position] for result in results], kind)
             per_distinct = pc.replace_with_mask(per_distinct, slow, parsed)
         columns[name] = pc.take(per_distinct, encoded.indices)
+    return columns
 
 
 def _blank_to_null(column: pa.Array) -> pa.Array:
@@ -284,7 +288,24 @@ def _blank_to_null(column: pa.Array) -> pa.Array:
 
 
 def normalised_cells(rows: pa.Table) -> pa.Table:
-    """CELL_COLUMNS for every row of `rows`, in the same order."""
+    """CELL_COLUMNS for every row of `rows`, in the same order.
+
+    The values are read in a second thread while the names are resolved: reading them is
+    mostly Arrow's work, which runs without the GIL, and resolving names is Python's (a
+    national month of workbooks: 0.076 s to 0.064 s, of CSVs 0.100 s to 0.082 s).
+    """
+    value_text = rows.column("value_text").combine_chunks()
+    with ThreadPoolExecutor(1, thread_name_prefix="cells-values") as pool:
+        values = pool.submit(_value_columns, value_text)
+        columns = _name_columns(rows)
+        columns["value_text"] = value_text
+        columns.update(values.result())
+    return pa.table([columns[name] for name, _ in CELL_COLUMNS], schema=_SCHEMA)
+
+
+def _name_columns(rows: pa.Table) -> dict[str, pa.Array]:
+    """Every cell column but the value's: periods, units, indicators, disaggregations read
+    or resolved, and the other columns as they are."""
 
     def trimmed(name: str) -> pa.Array:
         return pc.utf8_trim_whitespace(rows.column(name).combine_chunks().fill_null(""))
@@ -293,7 +314,6 @@ def normalised_cells(rows: pa.Table) -> pa.Table:
         name: rows.column(name).combine_chunks()
         for name in ("submission_id", "file_name", "row_number", "source_location", "period")
     }
-    columns["value_text"] = rows.column("value_text").combine_chunks()
 
     periods = _Encoded(columns["period"])
     period_results = [_period(text) for text in periods.values]
@@ -342,9 +362,6 @@ def normalised_cells(rows: pa.Table) -> pa.Table:
         columns,
     )
 
-    values = _Encoded(columns["value_text"])
-    _values(values, columns)
-
     for name in ("unit_of_measure", "programme", "note"):
         columns[name] = _blank_to_null(trimmed(name))
-    return pa.table([columns[name] for name, _ in CELL_COLUMNS], schema=_SCHEMA)
+    return columns
