@@ -36,7 +36,6 @@ from ingestion.normalise.text import to_nfc
 from ingestion.readers.headers import VALUE_SYNONYMS, map_header
 from ingestion.readers.long_table import LongTable, UnreadableFile
 from ingestion.readers.xlsx_long import (
-    EXACT_FLOAT_LIMIT,
     blank_in_every,
     empty_texts,
     long_table,
@@ -44,6 +43,7 @@ from ingestion.readers.xlsx_long import (
     row_number_array,
     text_column,
     value_text,
+    whole_numbers_text,
 )
 
 __all__ = ["header_in_row_one", "open_fast", "read_long_fast"]
@@ -274,13 +274,9 @@ def _between(texts: pa.Array, start: int, end: int) -> pa.Array:
 def _number_texts(values: pa.Array) -> pa.Array:
     """value_text of each typed number: whole numbers by Arrow casts ('12'), as xlsx_long
     writes a column of them; a column with a fraction by value_text, cell by cell ('0,35')."""
-    low, high = (bound.as_py() for bound in pc.min_max(values).values())
-    if -EXACT_FLOAT_LIMIT < low <= high < EXACT_FLOAT_LIMIT:
-        try:
-            # A safe cast refuses a number with a fraction instead of truncating it.
-            return pc.cast(pc.cast(values, pa.int64()), pa.string())
-        except pa.ArrowInvalid:
-            pass
+    whole = whole_numbers_text(values)
+    if whole is not None:
+        return whole
     return pa.array([value_text(v) for v in values.to_pylist()], pa.string())
 
 

@@ -35,7 +35,6 @@ from ingestion.readers.headers import OPTIONAL_COLUMNS, map_header
 from ingestion.readers.long_table import LongTable, UnreadableFile
 
 __all__ = [
-    "EXACT_FLOAT_LIMIT",
     "LONG_COLUMNS",
     "blank_in_every",
     "cell_text",
@@ -47,13 +46,14 @@ __all__ = [
     "row_number_array",
     "text_column",
     "value_text",
+    "whole_numbers_text",
 ]
 
 # Columns of the table every reader returns, after row_number.
 LONG_COLUMNS = ("unit", "period", "indicator", "value_text", *OPTIONAL_COLUMNS)
 
 
-EXACT_FLOAT_LIMIT = 1e15  # below it a whole float prints exactly as an integer
+_EXACT_FLOAT_LIMIT = 1e15  # below it a whole float prints exactly as an integer
 
 
 def cell_text(value: Any) -> str:
@@ -62,7 +62,7 @@ def cell_text(value: Any) -> str:
     kind = type(value)
     if kind is str:
         return value if value.isascii() else to_nfc(value)
-    if kind is float and value.is_integer() and abs(value) < EXACT_FLOAT_LIMIT:
+    if kind is float and value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
         return str(int(value))
     if value is None:
         return ""
@@ -282,10 +282,10 @@ def _mixed_texts(cells: Sequence[Any], text_of: Callable[[Any], str] = cell_text
     """Text of a column that is not all text, NFC aside (see _composed): text_of (cell_text
     or value_text, which agree on text and whole numbers) of each cell."""
     if set(map(type, cells)) == {float}:
-        whole = _whole_numbers_text(cells)
+        whole = whole_numbers_text(pa.array(cells, pa.float64()))
         if whole is not None:
             return whole
-    limit = EXACT_FLOAT_LIMIT
+    limit = _EXACT_FLOAT_LIMIT
     # The first two branches are cell_text's own first two, for text not yet composed;
     # '%d' % value is str(int(value)) in one step (format(value, '.0f') would write -0.0 as
     # '-0'), at half the cost.
@@ -302,13 +302,12 @@ def _mixed_texts(cells: Sequence[Any], text_of: Callable[[Any], str] = cell_text
     )
 
 
-def _whole_numbers_text(cells: Sequence[Any]) -> pa.Array | None:
-    """A column of typed whole numbers (counts, the usual value column) as text in one step:
-    what cell_text gives each ('12', not '12.0'); None when any is not a whole number below
-    10^15 (the exact limit of cell_text's shortcut)."""
-    values = pa.array(cells, pa.float64())
+def whole_numbers_text(values: pa.Array) -> pa.Array | None:
+    """A float64 column of typed whole numbers (counts, the usual value column) as text in
+    one step: what cell_text gives each ('12', not '12.0'); None when any is not a whole
+    number below 10^15 (the exact limit of cell_text's shortcut)."""
     low, high = (bound.as_py() for bound in pc.min_max(values).values())
-    if not -EXACT_FLOAT_LIMIT < low <= high < EXACT_FLOAT_LIMIT:
+    if not -_EXACT_FLOAT_LIMIT < low <= high < _EXACT_FLOAT_LIMIT:
         return None
     try:
         # A safe cast refuses a number with a fraction (and NaN) instead of truncating it.
