@@ -345,8 +345,8 @@ def _receive_file(path: Path, archive_dir: Path, landed_at: dt.datetime) -> _Rec
             )
         n = rows.num_rows
         received.rows = rows.append_column(
-            "submission_id", pa.array([submission_id] * n, pa.string())
-        ).append_column("file_name", pa.array([path.name] * n, pa.string()))
+            "submission_id", pa.repeat(pa.scalar(submission_id, pa.string()), n)
+        ).append_column("file_name", pa.repeat(pa.scalar(path.name, pa.string()), n))
     except UnreadableFile as exc:
         received.error = exc
     return received

@@ -63,10 +63,11 @@ def _uniform(shape: str, table: pa.Table) -> pa.Table:
             "row_number",
             pa.array(range(1, n + 1), pa.int64()),
         )
+        table = table.append_column("source_location", pa.array(location, pa.string()))
     else:
-        location = [None] * n
-    table = table.append_column("source_location", pa.array(location, pa.string()))
+        table = table.append_column("source_location", pa.nulls(n, pa.string()))
+    present = set(table.column_names)
     for name in LONG_COLUMNS:
-        if name not in table.column_names:
-            table = table.append_column(name, pa.array([""] * n, pa.string()))
+        if name not in present:
+            table = table.append_column(name, pa.repeat(pa.scalar("", pa.string()), n))
     return table.select(ROW_COLUMNS)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import logging
+import operator
 import re
 import unicodedata
 import zipfile
@@ -82,6 +83,7 @@ _AS_DURATION = dict.fromkeys(_VALUE_HEADERS, "duration")
 _NOT_A_DURATION = "Expected duration but got '"
 _FLOAT = _NOT_A_DURATION + "Float("
 _STRING = _NOT_A_DURATION + 'String("'
+_DETAIL = operator.attrgetter("detail")
 _UNNAMED = re.compile(r"__UNNAMED__\d+")
 _RENAMED = re.compile(r"(.+)_\d+")
 
@@ -236,7 +238,7 @@ def _duration_column(column: pa.Array, errors: list[Any]) -> pa.Array | None:
         return None  # a cell really held a duration
     # Only the value column is asked for as a duration, so every error is one of its cells,
     # reported row by row.
-    listed = [error.detail for error in errors]
+    listed = list(map(_DETAIL, errors))
     if "\\" in "".join(listed):
         return None  # escaped by fastexcel (a quote, a tab, a combining mark)
     details = pa.array(listed, pa.string())
