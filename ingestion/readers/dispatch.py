@@ -9,7 +9,13 @@ from ingestion.readers.form_workbook import SHEET_TITLES, read_form
 from ingestion.readers.json_form import read_json_submission
 from ingestion.readers.long_table import UnreadableFile, read_long_csv
 from ingestion.readers.xlsx_fast import open_fast, read_long_fast
-from ingestion.readers.xlsx_long import LONG_COLUMNS, open_workbook, read_long_workbook
+from ingestion.readers.xlsx_long import (
+    LONG_COLUMNS,
+    empty_texts,
+    open_workbook,
+    read_long_workbook,
+    row_number_array,
+)
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".json")
 # The columns every reader's rows are given in, whatever the shape.
@@ -61,7 +67,7 @@ def _uniform(shape: str, table: pa.Table) -> pa.Table:
         table = table.set_column(
             table.column_names.index("row_number"),
             "row_number",
-            pa.array(range(1, n + 1), pa.int64()),
+            row_number_array(1, n),
         )
         table = table.append_column("source_location", pa.array(location, pa.string()))
     else:
@@ -69,5 +75,5 @@ def _uniform(shape: str, table: pa.Table) -> pa.Table:
     present = set(table.column_names)
     for name in LONG_COLUMNS:
         if name not in present:
-            table = table.append_column(name, pa.repeat(pa.scalar("", pa.string()), n))
+            table = table.append_column(name, empty_texts(n))
     return table.select(ROW_COLUMNS)

@@ -38,6 +38,7 @@ __all__ = [
     "LONG_COLUMNS",
     "blank_in_every",
     "cell_text",
+    "empty_texts",
     "long_table",
     "nfc_texts",
     "open_workbook",
