@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -152,14 +153,36 @@ def archive_file(source: Path, data: bytes, submission_id: str, archive_dir: Pat
     every submission cost about 1 ms a file on the build machine's disk, half the time of
     landing a commune's CSV. Files archived before under <hash>/<original name> stay there;
     raw.submissions.archived_path gives each file's place.
+
+    A new file is created in its place at once (exclusively, so two writers never share
+    it), not written beside and renamed: each entry made in a directory costs the file
+    system a journal write, and the rename was one of two (archiving 3,321 commune CSVs,
+    about a quarter of the time). A file already in its place is kept only if it holds
+    exactly `data`; one cut short by a crash is written again whole, beside and renamed over.
     """
     target = archive_dir / submission_id[:2] / f"{submission_id}__{source.name}"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        partial.write_bytes(data)
-        partial.replace(target)
+    try:
+        out = _create_new(target)
+    except FileExistsError:
+        if target.read_bytes() != data:
+            partial = target.with_name(target.name + ".partial")
+            partial.write_bytes(data)
+            partial.replace(target)
+        return target
+    with out:
+        out.write(data)
     return target
+
+
+def _create_new(path: Path) -> BinaryIO:
+    """`path` opened for writing, created now; FileExistsError if it is there already."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        descriptor = os.open(path, flags, 0o644)
+    except FileNotFoundError:  # the first file of its prefix
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, flags, 0o644)
+    return os.fdopen(descriptor, "wb")
 
 
 def inbox_files(inbox: Path) -> list[Path]:

@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.landing import land_inbox
+from ingestion.landing import archive_file, content_hash, land_inbox
 
 HEADER = "unit,period,indicator,value\n"
 
@@ -293,3 +293,25 @@ def test_a_run_of_many_chunks_lands_each_file_once_in_name_order(tmp_path, con):
     ]
     assert con.execute("select count(*) from raw.submissions").fetchone()[0] == 4
     assert list(inbox.iterdir()) == []
+
+
+def test_archive_writes_each_file_whole_once_and_mends_one_cut_short(tmp_path: Path):
+    archive = tmp_path / "archive"
+    data = (HEADER + "Xã A,2024-07,members_total,12\n").encode()
+    source = write(tmp_path / "inbox", "a.csv", data.decode())
+    sid = content_hash(data)
+
+    target = archive_file(source, data, sid, archive)
+    assert target == archive / sid[:2] / f"{sid}__a.csv"
+    assert target.read_bytes() == data
+
+    # The same bytes again: the archived file is left as it is, not written again.
+    inode = target.stat().st_ino
+    assert archive_file(source, data, sid, archive) == target
+    assert target.stat().st_ino == inode
+
+    # A copy cut short (a crash during the write) is written again whole.
+    target.write_bytes(data[:10])
+    assert archive_file(source, data, sid, archive) == target
+    assert target.read_bytes() == data
+    assert [p.name for p in target.parent.iterdir()] == [target.name]  # nothing left beside
