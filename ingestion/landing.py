@@ -156,9 +156,10 @@ def archive_file(source: Path, data: bytes, submission_id: str, archive_dir: Pat
 
     A new file is created in its place at once (exclusively, so two writers never share
     it), not written beside and renamed: each entry made in a directory costs the file
-    system a journal write, and the rename was one of two (archiving 3,321 commune CSVs,
-    about a quarter of the time). A file already in its place is kept only if it holds
-    exactly `data`; one cut short by a crash is written again whole, beside and renamed over.
+    system a journal write, and the rename was one of two (archiving 3,321 commune CSVs on
+    two threads: 2.20 s to 1.82 s at best, 2.68 s to 2.30 s at the median). A file already
+    in its place is kept only if it holds exactly `data`; one cut short by a crash is written
+    again whole, beside and renamed over.
     """
     target = archive_dir / submission_id[:2] / f"{submission_id}__{source.name}"
     try:
