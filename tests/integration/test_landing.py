@@ -1,5 +1,6 @@
 """Landing on a real DuckDB file: idempotence, rejections with reasons, nothing lost."""
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -306,9 +307,10 @@ def test_archive_writes_each_file_whole_once_and_mends_one_cut_short(tmp_path: P
     assert target.read_bytes() == data
 
     # The same bytes again: the archived file is left as it is, not written again.
+    os.utime(target, ns=(1_000_000_000, 1_000_000_000))
     inode = target.stat().st_ino
     assert archive_file(source, data, sid, archive) == target
-    assert target.stat().st_ino == inode
+    assert (target.stat().st_ino, target.stat().st_mtime_ns) == (inode, 1_000_000_000)
 
     # A copy cut short (a crash during the write) is written again whole.
     target.write_bytes(data[:10])
