@@ -49,22 +49,28 @@ def timed(run: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def best_of_alternating(
-    repeat: int, baseline: Callable[[], object], ours: Callable[[], float]
-) -> tuple[float, float, float]:
-    """Best of `repeat` of each, the two taken in turn, and the median of the `repeat`
-    ratios of each pair (ours over the baseline run just before it).
-
-    The machine is a shared VM whose speed changes from one second to the next: the best of
-    a short run (the baseline) catches a fast moment more often than the best of a longer
-    one, so the ratio of the bests is the stricter figure; the paired ratios compare runs
-    made under much the same load."""
-    baseline_times, our_times = [], []
+def alternating(repeat: int, runs: dict[str, Callable[[], float]]) -> dict[str, list[float]]:
+    """Each run's times over `repeat` rounds; in each round every run is taken once, in the
+    order given, so that the runs of a round are made under much the same load."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
-        baseline_times.append(timed(baseline))
-        our_times.append(ours())
-    paired = statistics.median(o / b for o, b in zip(our_times, baseline_times, strict=True))
-    return min(baseline_times), min(our_times), paired
+        for name, run in runs.items():
+            times[name].append(run())
+    return times
+
+
+def print_ratios(name: str, ours: list[float], baseline: list[float]) -> None:
+    """Two ratios of `ours` to `baseline`, taken in the same rounds: the ratio of the bests
+    (`name`), and the median over the rounds of each of ours over the baseline of its round
+    (`name_paired_median`).
+
+    The machine is a shared VM whose speed swings from one second to the next, each core on
+    its own: the best of a one-core run catches one fast core, the best of a two-core run
+    needs both fast at once, so the ratio of the bests counts the machine against a run that
+    uses both cores. The paired ratios compare runs made under much the same load."""
+    paired = statistics.median(o / b for o, b in zip(ours, baseline, strict=True))
+    print(f"BENCH {name} {min(ours) / min(baseline):.2f} x")
+    print(f"BENCH {name}_paired_median {paired:.2f} x")
 
 
 def land_copy(source: Path, root: Path) -> float:
@@ -112,14 +118,17 @@ def bench_csv(work: Path, communes: int | None, repeat: int, gathered: bool) -> 
                 [files],
             ).fetchone()
 
-    baseline, ours, paired = best_of_alternating(
-        repeat, raw_read, lambda: land_copy(source, work / f"land_{name}")
+    times = alternating(
+        repeat,
+        {
+            "read_csv": lambda: timed(raw_read),
+            "landing": lambda: land_copy(source, work / f"land_{name}"),
+        },
     )
-    print(f"BENCH {name}_raw_read_csv {baseline:.3f} s")
-    print(f"BENCH {name}_landing {ours:.3f} s")
-    print(f"BENCH {name}_rows_per_second {batch.rows_written / ours:.0f} rows/s")
-    print(f"BENCH {name}_vs_read_csv {ours / baseline:.2f} x")
-    print(f"BENCH {name}_vs_read_csv_paired_median {paired:.2f} x")
+    print(f"BENCH {name}_raw_read_csv {min(times['read_csv']):.3f} s")
+    print(f"BENCH {name}_landing {min(times['landing']):.3f} s")
+    print(f"BENCH {name}_rows_per_second {batch.rows_written / min(times['landing']):.0f} rows/s")
+    print_ratios(f"{name}_vs_read_csv", times["landing"], times["read_csv"])
 
 
 def bench_xlsx(work: Path, communes: int | None, repeat: int) -> None:
@@ -146,18 +155,31 @@ def bench_xlsx(work: Path, communes: int | None, repeat: int) -> None:
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(read_workbook, files))
 
-    baseline, ours, paired = best_of_alternating(
-        repeat, raw_read, lambda: land_copy(source, work / "land_xlsx")
+    times = alternating(
+        repeat,
+        {
+            "calamine": lambda: timed(raw_read),
+            "landing": lambda: land_copy(source, work / "land_xlsx"),
+            "calamine_two_threads": lambda: timed(raw_read_threads),
+        },
     )
-    threaded = min(timed(raw_read_threads) for _ in range(repeat))
-    print(f"BENCH ingest_xlsx_raw_calamine {baseline:.3f} s")
+    ours = min(times["landing"])
+    threaded = min(times["calamine_two_threads"])
+    print(f"BENCH ingest_xlsx_raw_calamine {min(times['calamine']):.3f} s")
     print(f"BENCH ingest_xlsx_raw_calamine_two_threads {threaded:.3f} s")
     print(f"BENCH ingest_xlsx_landing {ours:.3f} s")
     print(f"BENCH ingest_xlsx_rows_per_second {batch.rows_written / ours:.0f} rows/s")
-    print(f"BENCH ingest_xlsx_vs_calamine {ours / baseline:.2f} x")
-    print(f"BENCH ingest_xlsx_vs_calamine_paired_median {paired:.2f} x")
+    print_ratios("ingest_xlsx_vs_calamine", times["landing"], times["calamine"])
     # Not a target: against a read that uses both cores too, as landing does.
     print(f"BENCH ingest_xlsx_vs_calamine_two_threads {ours / threaded:.2f} x")
+    # A control for the statistics: calamine's own read on two threads against itself on
+    # one. Its ratio of the bests over its paired median is what the machine's per-core
+    # swings alone do to the ratio of a job that uses both cores.
+    print_ratios(
+        "ingest_xlsx_control_two_threads_vs_calamine",
+        times["calamine_two_threads"],
+        times["calamine"],
+    )
 
 
 def main() -> None:
@@ -166,9 +188,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     # The workbooks land in half a second, and this machine's speed swings by more than that
     # from one second to the next (calamine's median read is 1.7 times its best): a best of
-    # 5 seldom finds both readings at the machine's quiet floor. Each repeat costs about a
-    # second, so the workbooks are repeated more.
-    parser.add_argument("--xlsx-repeat", type=int, default=15)
+    # 5 seldom finds both readings at the machine's quiet floor. A round (calamine on one
+    # thread, the landing, calamine on two threads) costs about 1.5 s, so the workbooks are
+    # repeated more: 30 rounds, about 45 s.
+    parser.add_argument("--xlsx-repeat", type=int, default=30)
     parser.add_argument(
         "--shapes",
         default="csv,csv_gathered,xlsx",
