@@ -2,7 +2,9 @@
 
 Prints `BENCH <name> <value> <unit>` lines, and for each shape `BENCH <name> <ratio> x`:
 our landing time over the raw read of the same files (DuckDB's read_csv for CSV,
-python-calamine for XLSX).
+python-calamine for XLSX), as the ratio of the bests and as the median of the ratios of
+each round (`_paired_median`, the figure the targets are judged by: docs/ingestion.md, "How
+the targets are judged").
 
 The batch is a month of the 3,321 communes of the 2025 map from the synthetic generator:
 as one long CSV per commune (headers in Vietnamese or English, any column order, UTF-8 with
