@@ -37,12 +37,14 @@ recover: bootstrap
 
 # What the browser test needs from the system: Debian's Chromium (Playwright's own browser
 # download cannot work here). Root installs directly, anyone else through sudo.
+# DejaVu has every Vietnamese letter: the narrative tests write PDF reports with it.
 CHROMIUM := /usr/bin/chromium
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 system-deps:
-	@if [ -x $(CHROMIUM) ]; then echo "$(CHROMIUM) is installed"; else \
+	@if [ -x $(CHROMIUM) ] && [ -f $(DEJAVU) ]; then echo "$(CHROMIUM) and DejaVu are installed"; else \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -q && \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core; fi
 
 lint: bootstrap
 	$(BIN)/ruff check .
