@@ -4,6 +4,7 @@ import dagster as dg
 import duckdb
 
 from ingestion.landing import land_inbox, land_reference
+from orchestration.markdown import md_table
 from orchestration.settings import Settings
 
 # The raw tables, keyed as dagster-dbt keys the dbt sources that read them (source, table).
@@ -41,9 +42,12 @@ def landed_submissions(context: dg.AssetExecutionContext):
     for outcome in result.files:
         if outcome.status in ("rejected", "partially_accepted"):
             context.log.warning(f"{outcome.file_name}: {outcome.status}: {outcome.reason}")
-    table = "\n".join(
-        f"| {f.file_name} | {f.status} | {f.rows_read} | {f.rows_accepted} | {f.rows_rejected} |"
-        for f in result.files
+    table = md_table(
+        ["file", "status", "rows read", "accepted", "rejected"],
+        [
+            (f.file_name, f.status, f.rows_read, f.rows_accepted, f.rows_rejected)
+            for f in result.files
+        ],
     )
     for key in RAW_TABLES:
         if key != LANDED_SUBMISSIONS:
@@ -54,9 +58,6 @@ def landed_submissions(context: dg.AssetExecutionContext):
             "taken_in": result.taken_in,
             "rejected": result.rejected,
             "duplicates": result.duplicates,
-            "files": dg.MetadataValue.md(
-                "| file | status | rows read | accepted | rejected |\n|---|---|---|---|---|\n"
-                + table
-            ),
+            "files": dg.MetadataValue.md(table),
         },
     )

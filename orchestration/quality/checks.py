@@ -14,6 +14,7 @@ import pandas as pd
 
 from expectations.gate import CHECK_SPECS, VALUES_MODEL, CheckReport, CheckSpec, run_suite
 from expectations.suites import SUITES, Suite
+from orchestration.markdown import md_text
 from orchestration.settings import Settings
 
 FIRST_ROWS_SHOWN = 20
@@ -36,7 +37,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:,.6g}"
-    return str(value).replace("|", "/").replace("\n", " ")
+    return md_text(value)
 
 
 def first_rows_table(rows: pd.DataFrame) -> str:
@@ -59,13 +60,13 @@ def first_rows_table(rows: pd.DataFrame) -> str:
 def submissions_to_review(rows: pd.DataFrame) -> str:
     listed = rows.loc[rows.submission_id.map(lambda s: isinstance(s, str)).astype(bool)]
     pairs = sorted(set(zip(listed.file_name.astype(str), listed.submission_id, strict=True)))
-    return "\n".join(f"- {name} ({sid[:12]})" for name, sid in pairs) or "none"
+    return "\n".join(f"- {md_text(name)} ({sid[:12]})" for name, sid in pairs) or "none"
 
 
 def reports_listed(rows: pd.DataFrame) -> str:
     """Completeness: the expected reports not received by their deadline, all of them."""
     lines = [
-        f"- {r['unit_code']} {r['period_code']}: {r['expected']}"
+        f"- {md_text(r['unit_code'])} {md_text(r['period_code'])}: {md_text(r['expected'])}"
         for r in rows.head(REPORTS_LISTED).to_dict("records")
     ]
     if len(rows) > REPORTS_LISTED:
@@ -75,7 +76,7 @@ def reports_listed(rows: pd.DataFrame) -> str:
 
 def rules_table(report: CheckReport) -> str:
     lines = [
-        f"| {o.rule.name} | {o.rule.severity} | {'passed' if o.success else 'FAILED'} "
+        f"| {md_text(o.rule.name)} | {o.rule.severity} | {'passed' if o.success else 'FAILED'} "
         f"| {o.failing_count} |"
         for o in report.outcomes
     ]
