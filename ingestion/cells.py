@@ -20,7 +20,26 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingestion.normalise import NumberParseError, PeriodParseError, parse_period, parse_vn_number
+from ingestion.normalise import (
+    NumberParseError,
+    Period,
+    PeriodParseError,
+    parse_period,
+    parse_vn_number,
+)
+from ingestion.normalise.numbers import (
+    AMBIGUOUS_COMMA,
+    DECIMAL_COMMA,
+    FRACTION,
+    MONEY,
+    PLAIN_INTEGER,
+    THOUSANDS_GROUPED,
+    is_withdrawal,
+    number_convention,
+)
+from ingestion.normalise.units import COUNT_UNITS, UnitOfMeasureError, fit_unit_of_measure
+from ingestion.reference.catalogue import load_catalogue
+from ingestion.reference.org_units import MERGER_DATE
 from ingestion.resolve import (
     ResolutionError,
     disaggregation_resolver,
@@ -30,21 +49,11 @@ from ingestion.resolve import (
 
 __all__ = ["CELL_COLUMNS", "fast_numbers", "fast_values", "normalised_cells"]
 
-# The commonest values are read by Arrow over the distinct texts at once: plain integers (the
-# cell trimmed), and exactly as written, '180.833' (dots group thousands) and '4,2' (a
-# decimal comma), which parse_vn_number reads the same way (its _common_form; tests hold
-# the two to the same values), and the money and fraction forms below. Everything else
-# (qualifiers, percentages, chained money words, English separators) goes through
-# parse_vn_number once per distinct text.
-PLAIN_INTEGER = r"^-?[0-9]{1,15}$"
-THOUSANDS_GROUPED = r"^[0-9]{1,3}(\.[0-9]{3})+$"
-DECIMAL_COMMA = r"^[0-9]+,[0-9]+$"
-# Money as most reports write it ('536 triệu', '1.293 triệu', '4,2 tỷ đồng': an amount in
-# one of the two forms above and a money word) and a part of a whole ('231/235', each part
-# below 10^15 so that comparing them as floats is exact), as parse_vn_number's _common_form
-# reads them; a fraction whose part is larger than its whole is left to parse_vn_number.
-MONEY = r"^(?P<amount>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+(?:,[0-9]+)?) (?P<word>triệu|tỷ)(?: đồng)?$"
-FRACTION = r"^(?P<part>[0-9]{1,15})/(?P<whole>[0-9]{1,15})$"
+# The commonest values are read by Arrow over the distinct texts at once, in the forms
+# ingestion/normalise/numbers.py defines (PLAIN_INTEGER and the rest) and reads the same way
+# (its _common_form; tests hold the two to the same values). Everything else (qualifiers,
+# percentages, chained money words, English-locale files, withdrawals) goes through
+# parse_vn_number once per distinct text and convention.
 
 # (name, type) of each cell column, in order; the landing rules and inserts read them.
 CELL_COLUMNS: list[tuple[str, pa.DataType]] = [
@@ -79,10 +88,11 @@ CELL_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("qualifier", pa.string()),
     ("whole", pa.float64()),
     ("is_percent", pa.bool_()),
+    ("withdrawn", pa.bool_()),
     ("value_reason_en", pa.string()),
     ("value_reason_vi", pa.string()),
 ]
-_TYPES = dict(CELL_COLUMNS)
+_TYPES = dict(CELL_COLUMNS) | {"scaled": pa.bool_()}
 _SCHEMA = pa.schema(CELL_COLUMNS)
 
 CANDIDATES_LISTED = 10
@@ -154,7 +164,16 @@ def _period(text: str) -> tuple:
         period = parse_period(text)
     except PeriodParseError as exc:
         return None, None, None, None, exc.reason_en, exc.reason_vi
-    return period.code, period.kind, period.as_of, period.end, None, None
+    return period.code, period.kind, period.as_of, unit_date(period), None, None
+
+
+def unit_date(period: Period) -> dt.date:
+    """The date a unit's name is resolved on: the period's end, except for a congress term
+    that started before the 1 July 2025 merger, which the unit elected then reports (the
+    legacy unit, though the term runs past the merger)."""
+    if period.kind == "term" and period.start < MERGER_DATE:
+        return period.start
+    return period.end
 
 
 def _unit(text: str, on: dt.date | None) -> tuple:
@@ -185,12 +204,16 @@ def _disaggregation(text: str, indicator: str | None) -> tuple:
         return None, exc.reason_en, exc.reason_vi
 
 
-def _value(text: str) -> tuple:
+def _value(text: str, convention: str = "vi") -> tuple:
+    """_VALUE_NAMES of one value text, read by the file's number convention."""
+    if is_withdrawal(text):
+        return None, False, None, None, False, True, False, None, None
     try:
-        n = parse_vn_number(text)
+        n = parse_vn_number(text, convention)
     except NumberParseError as exc:
-        return None, None, None, None, None, exc.reason_en, exc.reason_vi
-    return n.value, n.approximate, n.qualifier, n.whole, n.is_percent, None, None
+        return None, None, None, None, None, False, False, exc.reason_en, exc.reason_vi
+    scaled = n.multiplier != 1
+    return n.value, n.approximate, n.qualifier, n.whole, n.is_percent, False, scaled, None, None
 
 
 def fast_values(texts: pa.Array) -> pa.Array:
@@ -249,38 +272,95 @@ _VALUE_NAMES = [
     "qualifier",
     "whole",
     "is_percent",
+    "withdrawn",
+    "scaled",
     "value_reason_en",
     "value_reason_vi",
 ]
 
 
 # The fields of a number Arrow read (fast_values): exact, no qualifier, not a part of a
-# whole, not a percentage, no reason to reject it.
-_VALUE_DEFAULTS = (None, False, None, None, False, None, None)
+# whole, not a percentage, not withdrawn, no reason to reject it; 'scaled' (a money word)
+# is set from the text.
+_VALUE_DEFAULTS = (None, False, None, None, False, False, False, None, None)
+_CONVENTION_CODES = {"vi": 0, "en": 1, "": 2}
+_CONVENTIONS = ("vi", "en", "")
 
 
-def _value_columns(value_text: pa.Array) -> dict[str, pa.Array]:
-    """The _VALUE_NAMES columns of the rows. The distinct texts in a form Arrow reads (most
-    of them) get their number, their whole and the defaults of the other fields in Arrow;
-    only the rest are parsed one by one (_value) and put in their places."""
-    encoded = _Encoded(value_text)
+def _value_columns(value_text: pa.Array, convention: pa.Array) -> dict[str, pa.Array]:
+    """The _VALUE_NAMES columns of the rows. The distinct (text, convention) pairs in a form
+    Arrow reads the same in their convention (most of them) get their number, their whole
+    and the defaults of the other fields in Arrow; only the rest are parsed one by one
+    (_value) and put in their places."""
+    texts = _Encoded(value_text)
+    conventions = _Encoded(convention)
+    pairs = _pairs(texts, conventions)
+    split = _split(pairs, conventions)
+    distinct_texts = texts.dictionary.take(pa.array([t for t, _ in split], pa.int64()))
+    distinct_conventions = [conventions.values[c] for _, c in split]
+    codes = pa.array([_CONVENTION_CODES[c] for c in distinct_conventions], pa.int8())
     columns: dict[str, pa.Array] = {}
-    fast, fast_whole = fast_numbers(encoded.dictionary)
-    slow = pc.is_null(fast)
-    results = [_value(text) for text in encoded.dictionary.filter(slow).to_pylist()]
+    fast, fast_whole = fast_numbers(distinct_texts)
+    # English-locale files, and the ',' a file of unknown convention leaves ambiguous, are
+    # read one by one.
+    slow = pc.or_(
+        pc.is_null(fast),
+        pc.or_(
+            pc.equal(codes, 1),
+            pc.and_(pc.equal(codes, 2), pc.match_substring_regex(distinct_texts, AMBIGUOUS_COMMA)),
+        ),
+    )
+    slow_pairs = zip(
+        distinct_texts.filter(slow).to_pylist(),
+        [c for c, is_slow in zip(distinct_conventions, slow.to_pylist(), strict=True) if is_slow],
+        strict=True,
+    )
+    results = [_value(text, conv) for text, conv in slow_pairs]
+    fast_scaled = pc.fill_null(pc.is_valid(pc.extract_regex(distinct_texts, MONEY)), False)
     for position, name in enumerate(_VALUE_NAMES):
         kind = _TYPES[name]
         if name == "value":
-            per_distinct = fast
+            per_distinct = pc.if_else(slow, pa.scalar(None, pa.float64()), fast)
         elif name == "whole":
             per_distinct = fast_whole
+        elif name == "scaled":
+            per_distinct = fast_scaled
         else:
             per_distinct = pa.repeat(pa.scalar(_VALUE_DEFAULTS[position], kind), len(fast))
         if results:
             parsed = pa.array([result[position] for result in results], kind)
             per_distinct = pc.replace_with_mask(per_distinct, slow, parsed)
-        columns[name] = pc.take(per_distinct, encoded.indices)
+        columns[name] = pc.take(per_distinct, pairs.indices)
     return columns
+
+
+def file_conventions(rows: pa.Table) -> pa.Array:
+    """Each row's number convention: a typed number ('typed' from the reader) is read the
+    national way; a text cell by its file's convention, found from the file's text values
+    (numbers.number_convention)."""
+    n = rows.num_rows
+    if "number_convention" not in rows.column_names:
+        given = pa.repeat(pa.scalar("", pa.string()), n)
+    else:
+        given = rows.column("number_convention").combine_chunks().fill_null("")
+    text_rows = pc.equal(given, "")
+    if not pc.any(text_rows).as_py():
+        return pa.repeat(pa.scalar("vi", pa.string()), n)
+    ids = rows.column("submission_id").combine_chunks().fill_null("")
+    texts = rows.column("value_text").combine_chunks().fill_null("")
+    pairs = pa.table({"id": ids.filter(text_rows), "text": texts.filter(text_rows)})
+    grouped = pairs.group_by("id").aggregate([("text", "distinct")])
+    found = {
+        sid: number_convention(values)
+        for sid, values in zip(
+            grouped.column("id").to_pylist(),
+            grouped.column("text_distinct").to_pylist(),
+            strict=True,
+        )
+    }
+    encoded = _Encoded(ids)
+    per_file = pa.array([found.get(sid, "vi") for sid in encoded.values], pa.string())
+    return pc.if_else(text_rows, pc.take(per_file, encoded.indices), "vi")
 
 
 def _blank_to_null(column: pa.Array) -> pa.Array:
@@ -295,12 +375,129 @@ def normalised_cells(rows: pa.Table) -> pa.Table:
     national month of workbooks: 0.076 s to 0.064 s, of CSVs 0.100 s to 0.082 s).
     """
     value_text = rows.column("value_text").combine_chunks()
+    conventions = file_conventions(rows)
     with ThreadPoolExecutor(1, thread_name_prefix="cells-values") as pool:
-        values = pool.submit(_value_columns, value_text)
+        values = pool.submit(_value_columns, value_text, conventions)
         columns = _name_columns(rows)
         columns["value_text"] = value_text
         columns.update(values.result())
+    _reader_reasons(rows, columns)
+    _fit_to_indicator(columns)
     return pa.table([columns[name] for name, _ in CELL_COLUMNS], schema=_SCHEMA)
+
+
+def _set_reason(
+    columns: dict[str, pa.Array], where: pa.Array, reason_en: pa.Array, reason_vi: pa.Array
+) -> None:
+    """Reject the value of the rows `where` holds (and whose value had no reason yet)."""
+    where = pc.and_(pc.fill_null(where, False), pc.is_null(columns["value_reason_en"]))
+    if not pc.any(where).as_py():
+        return
+    columns["value_reason_en"] = pc.if_else(where, reason_en, columns["value_reason_en"])
+    columns["value_reason_vi"] = pc.if_else(where, reason_vi, columns["value_reason_vi"])
+    columns["value"] = pc.if_else(where, pa.scalar(None, pa.float64()), columns["value"])
+
+
+def _reader_reasons(rows: pa.Table, columns: dict[str, pa.Array]) -> None:
+    """A value cell the reader could not take as Excel shows it (a date Excel made of
+    '8/8', a formula without a cached value) is rejected with the reader's reason."""
+    if "cell_reason_en" not in rows.column_names:
+        return
+    reason_en = rows.column("cell_reason_en").combine_chunks()
+    if reason_en.null_count == len(reason_en):
+        return
+    reason_vi = rows.column("cell_reason_vi").combine_chunks()
+    # The reader's reason says more than the parser's ('2024-08-08' is not a number).
+    columns["value_reason_en"] = pc.if_else(
+        pc.is_valid(reason_en), pa.scalar(None, pa.string()), columns["value_reason_en"]
+    )
+    _set_reason(columns, pc.is_valid(reason_en), reason_en, reason_vi)
+
+
+def _fit_to_indicator(columns: dict[str, pa.Array]) -> None:
+    """The value against its indicator's unit in the catalogue: the unit-of-measure column
+    scales or checks it, and a count must be a whole number."""
+    indicators = _Encoded(columns["indicator"])
+    units = _Encoded(columns["unit_of_measure"])
+    by_pair = _pairs(units, indicators)
+    catalogue_unit = _catalogue_units()
+    fitted = [
+        _fit(units.values[u], indicators.values[i], catalogue_unit)
+        for u, i in _split(by_pair, indicators)
+    ]
+    multiplier = pc.take(pa.array([f[0] for f in fitted], pa.float64()), by_pair.indices)
+    percent = pc.take(pa.array([f[1] for f in fitted], pa.bool_()), by_pair.indices)
+    counted = pc.take(pa.array([f[2] for f in fitted], pa.bool_()), by_pair.indices)
+    reason_en = pc.take(pa.array([f[3] for f in fitted], pa.string()), by_pair.indices)
+    reason_vi = pc.take(pa.array([f[4] for f in fitted], pa.string()), by_pair.indices)
+    _set_reason(columns, pc.is_valid(reason_en), reason_en, reason_vi)
+    # '4,2 tỷ' with ĐVT 'triệu đồng': scaled twice, or once? The cell does not say.
+    twice = pc.and_(pc.not_equal(multiplier, 1.0), columns.pop("scaled"))
+    _set_reason(
+        columns,
+        twice,
+        pa.repeat(
+            pa.scalar(
+                "the value has a money word (triệu, tỷ) and the unit of measure has one too; "
+                "write the number alone in the unit of measure",
+                pa.string(),
+            ),
+            len(twice),
+        ),
+        pa.repeat(
+            pa.scalar(
+                "giá trị đã có chữ triệu/tỷ mà đơn vị tính cũng có; hãy chỉ ghi con số theo "
+                "đơn vị tính",
+                pa.string(),
+            ),
+            len(twice),
+        ),
+    )
+    columns["value"] = pc.multiply(columns["value"], multiplier)
+    columns["is_percent"] = pc.or_(
+        columns["is_percent"], pc.and_(percent, pc.is_valid(columns["value"]))
+    )
+    not_whole = pc.and_(counted, pc.not_equal(pc.floor(columns["value"]), columns["value"]))
+    not_whole = pc.and_(not_whole, pc.invert(pc.fill_null(columns["is_percent"], False)))
+    _set_reason(
+        columns,
+        not_whole,
+        pa.repeat(
+            pa.scalar(
+                "the indicator counts people or things, so its value must be a whole number; "
+                "check the decimal mark (in Vietnamese '.' groups thousands: 1.304)",
+                pa.string(),
+            ),
+            len(not_whole),
+        ),
+        pa.repeat(
+            pa.scalar(
+                "chỉ tiêu đếm người hoặc đơn vị nên giá trị phải là số nguyên; kiểm tra dấu "
+                "thập phân (dấu '.' ngăn cách hàng nghìn: 1.304)",
+                pa.string(),
+            ),
+            len(not_whole),
+        ),
+    )
+
+
+def _catalogue_units() -> dict[str, str]:
+    catalogue = load_catalogue()
+    return dict(zip(catalogue.indicator_code, catalogue.unit, strict=True))
+
+
+def _fit(uom: str | None, indicator: str | None, catalogue_unit: dict[str, str]) -> tuple:
+    """(multiplier, is_percent, is a count, reason_en, reason_vi) of a unit of measure as
+    written for an indicator (its code; None when the indicator is rejected already)."""
+    unit = catalogue_unit.get(indicator or "", "").strip(" ,")
+    counted = unit in COUNT_UNITS
+    if not uom or not indicator:
+        return 1.0, False, counted, None, None
+    try:
+        fitted = fit_unit_of_measure(uom, unit)
+    except UnitOfMeasureError as exc:
+        return 1.0, False, counted, exc.reason_en, exc.reason_vi
+    return float(fitted.multiplier), fitted.is_percent, counted, None, None
 
 
 def _name_columns(rows: pa.Table) -> dict[str, pa.Array]:
@@ -325,7 +522,8 @@ def _name_columns(rows: pa.Table) -> dict[str, pa.Array]:
     )
     period_end = [result[3] for result in period_results]
 
-    # The period's end picks the unit's era: 'Hải Dương' in 2024 is the legacy province.
+    # The period picks the unit's era (unit_date): 'Hải Dương' in 2024 is the legacy
+    # province.
     columns["unit_text"] = trimmed("unit")
     units = _Encoded(columns["unit_text"])
     unit_periods = _pairs(units, periods)

@@ -98,6 +98,10 @@ alter table raw.rejections add column if not exists source_location varchar;
 alter table raw.submissions add column if not exists landed_at timestamp;
 -- The disaggregation as written; `disaggregation` holds its canonical code (null: total).
 alter table raw.submission_values add column if not exists disaggregation_text varchar;
+-- A value cell holding a withdrawal marker ('rút', 'hủy', ...): the figure is withdrawn and
+-- `value` is null (docs/ingestion.md, "Withdrawing a figure").
+alter table raw.submission_values add column if not exists value_withdrawn boolean;
+alter table raw.submission_values alter column value drop not null;
 """
 
 
@@ -792,6 +796,7 @@ VALUE_COLUMNS = [
     ("value_qualifier", "qualifier"),
     ("value_whole", "whole"),
     ("value_is_percent", "is_percent"),
+    ("value_withdrawn", "withdrawn"),
     ("period_text", "period"),
     ("period_kind", "period_kind"),
     ("period_as_of", "period_as_of"),

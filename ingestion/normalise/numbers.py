@@ -18,11 +18,19 @@ Rules (see DOMAIN.md "How numbers are written"):
   word after it (in these reports a bare '536 triệu' is money). 'nghìn'/'ngàn' alone is not
   taken as money: reports count people that way ('hơn 32 ngàn lượt hội viên').
 - Anything else that cannot be read one way only is rejected, never guessed.
+
+A submitted file is read by its own convention (`number_convention`), found from its
+unambiguous cells: '1.304.512', '4,2', '79,2%' are Vietnamese; '1,304,512', '79.2%',
+'1,234.5' are English-locale Excel. In an English file ',' groups thousands and '.' marks
+decimals. In a file that shows neither (or both), a number that the two conventions read
+differently and that cannot be told by itself ('1,304': 1304 or 1.304) is rejected;
+'1.304' keeps the national reading (1304). Narrative text is read the Vietnamese way.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,13 +38,76 @@ from ingestion.normalise.errors import NormalisationError
 from ingestion.normalise.text import fold, to_nfc
 
 __all__ = [
+    "AMBIGUOUS_COMMA",
+    "CONVENTIONS",
+    "DECIMAL_COMMA",
+    "FRACTION",
+    "MONEY",
     "MULTIPLIERS",
+    "PLAIN_INTEGER",
+    "THOUSANDS_GROUPED",
+    "WITHDRAWAL_MARKERS",
     "QUALIFIERS",
     "UNIT_WORD_MAX_WORDS",
     "NumberParseError",
     "ParsedNumber",
+    "is_withdrawal",
+    "number_convention",
     "parse_vn_number",
 ]
+
+# The forms the Arrow path of ingestion/cells.py reads over whole columns (as regular
+# expressions Arrow understands); parse_vn_number reads each the same way (_common_form;
+# tests hold the two to the same values). Plain integers (the cell trimmed), '180.833'
+# (dots group thousands), '4,2' (a decimal comma), money as most reports write it
+# ('536 triệu', '1.293 triệu', '4,2 tỷ đồng') and a part of a whole ('231/235', each part
+# below 10^15 so that comparing them as floats is exact).
+PLAIN_INTEGER = r"^-?[0-9]{1,15}$"
+THOUSANDS_GROUPED = r"^[0-9]{1,3}(\.[0-9]{3})+$"
+DECIMAL_COMMA = r"^[0-9]+,[0-9]+$"
+MONEY = r"^(?P<amount>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+(?:,[0-9]+)?) (?P<word>triệu|tỷ)(?: đồng)?$"
+FRACTION = r"^(?P<part>[0-9]{1,15})/(?P<whole>[0-9]{1,15})$"
+# One ',' before exactly three digits, after at most three: 1304 to an English-locale
+# spreadsheet, 1.304 to a Vietnamese one. Read only where the file's convention is known.
+AMBIGUOUS_COMMA = r"(?:^|[^0-9.,])[0-9]{1,3},[0-9]{3}(?:$|[^0-9.,])"
+
+# How a file writes numbers: 'vi' (the national rule), 'en' (English-locale Excel) or ''
+# (the file does not tell: each number is read by its own form, an ambiguous one rejected).
+CONVENTIONS = ("vi", "en", "")
+_VI_EVIDENCE = re.compile(
+    r"(?<![0-9.,])[0-9]{1,3}(?:\.[0-9]{3}){2,}(?![0-9.,])"  # 1.304.512
+    r"|[0-9],(?:[0-9]{1,2}|[0-9]{4,})(?![0-9.,])"  # 4,2  79,25%
+    r"|[0-9]\.[0-9]{3},[0-9]"  # 1.234,5
+)
+_EN_EVIDENCE = re.compile(
+    r"(?<![0-9.,])[0-9]{1,3}(?:,[0-9]{3}){2,}(?![0-9.,])"  # 1,304,512
+    r"|[0-9]\.(?:[0-9]{1,2}|[0-9]{4,})(?![0-9.,])"  # 79.2%  4.5
+    r"|[0-9],[0-9]{3}\.[0-9]"  # 1,234.5
+)
+
+
+def number_convention(texts: Iterable[str]) -> str:
+    """The convention of a file's numbers, from its cells that only one convention writes:
+    'vi', 'en', or '' when none does or both do."""
+    vi = en = False
+    for text in texts:
+        vi = vi or _VI_EVIDENCE.search(text) is not None
+        en = en or _EN_EVIDENCE.search(text) is not None
+        if vi and en:
+            return ""
+    return "vi" if vi else "en" if en else ""
+
+
+# A value cell holding one of these (folded: lower case, no diacritics, trimmed) withdraws
+# the figure sent before for the same unit, period, indicator and disaggregation: 'Rút',
+# 'rút lại', 'Hủy', 'Xóa', 'withdrawn' (docs/ingestion.md, "Withdrawing a figure").
+WITHDRAWAL_MARKERS = frozenset({"rut", "rut lai", "huy", "xoa", "withdrawn"})
+
+
+def is_withdrawal(text: str) -> bool:
+    """Whether a value cell withdraws its figure instead of giving one."""
+    return fold(text) in WITHDRAWAL_MARKERS
+
 
 # Folded spelling → multiplier. 'tỉ' is the older spelling of 'tỷ'.
 MULTIPLIERS: dict[str, int] = {
@@ -102,15 +173,22 @@ class ParsedNumber:
         return self.value if self.currency == "VND" else None
 
 
-def parse_vn_number(text: str) -> ParsedNumber:
-    """Parse one reported value; raise NumberParseError with a steward-readable reason."""
-    fast = _common_form(text)
-    if fast is not None:
-        return fast
+_AMBIGUOUS_COMMA = re.compile(AMBIGUOUS_COMMA)
+
+
+def parse_vn_number(text: str, convention: str = "vi") -> ParsedNumber:
+    """Parse one reported value; raise NumberParseError with a steward-readable reason.
+    `convention`: how the file writes numbers (see number_convention); 'vi' by default."""
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be one of {CONVENTIONS}, not {convention!r}")
+    if convention == "vi" or (convention == "" and not _AMBIGUOUS_COMMA.search(text)):
+        fast = _common_form(text)
+        if fast is not None:
+            return fast
     tokens = _tokenise(text)
     if not tokens:
         raise _error(text, "empty", "the value is empty", "giá trị bị bỏ trống")
-    reader = _Reader(text, tokens)
+    reader = _Reader(text, tokens, convention)
     return reader.read()
 
 
@@ -188,13 +266,26 @@ _THOUSANDS_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _ENGLISH_GROUPS = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
-def _digits_to_decimal(token: str, original: str) -> Decimal:
+def _digits_to_decimal(token: str, original: str, convention: str = "vi") -> Decimal:
     """Read one digit token by the rules in the module docstring."""
     dots, commas = token.count("."), token.count(",")
     if token[-1] in ".,":
         raise _ambiguous(original, "it ends with a separator", "số kết thúc bằng dấu ngăn cách")
     if not dots and not commas:
         return Decimal(token)
+    if convention == "en":
+        return _english_digits(token, original)
+    if convention == "" and commas == 1 and not dots and _AMBIGUOUS_COMMA.search(token):
+        raise _error(
+            original,
+            "ambiguous_convention",
+            "one ',' before three digits is 1304 to English-locale Excel and 1.304 to "
+            "Vietnamese, and no other number of the file tells which; write 1.304 for "
+            "one thousand three hundred and four, or 1,3 for one point three",
+            "dấu ',' trước 3 chữ số có thể là ngăn cách hàng nghìn (Excel tiếng Anh) hoặc "
+            "dấu thập phân, và tệp không có số nào khác cho biết cách ghi; hãy ghi 1.304 "
+            "(một nghìn ba trăm linh bốn) hoặc 1,3 (một phẩy ba)",
+        )
     if dots and not commas:
         if _THOUSANDS_GROUPS.fullmatch(token):
             return Decimal(token.replace(".", ""))
@@ -218,13 +309,38 @@ def _digits_to_decimal(token: str, original: str) -> Decimal:
     raise _ambiguous(original, "'.' and ',' are mixed", "dấu '.' và ',' bị lẫn lộn")
 
 
+def _english_digits(token: str, original: str) -> Decimal:
+    """A digit token of a file written the English way: ',' groups thousands, '.' marks
+    decimals ('1,304,512', '79.2', '1,234.5')."""
+    integer, dot, fraction = token.partition(".")
+    if "." in fraction or "," in fraction:
+        raise _ambiguous(
+            original,
+            "the file writes numbers the English way, and this one does not fit it",
+            "tệp ghi số theo kiểu tiếng Anh (dấu ',' ngăn cách hàng nghìn, dấu '.' thập phân) "
+            "mà số này không theo cách đó",
+            separators=False,
+        )
+    if "," in integer and not _ENGLISH_GROUPS.fullmatch(integer):
+        raise _ambiguous(
+            original,
+            "the file writes numbers the English way (',' groups thousands), and the ',' "
+            "here is not before groups of three digits",
+            "tệp ghi số theo kiểu tiếng Anh (dấu ',' ngăn cách hàng nghìn) mà dấu ',' ở đây "
+            "không đứng trước nhóm 3 chữ số",
+            separators=False,
+        )
+    return Decimal(integer.replace(",", "") + (dot + fraction if dot else ""))
+
+
 class _Reader:
     """Reads tokens left to right: qualifier, sign, number, then '%', '/b', money words,
     currency and unit words, in that order."""
 
-    def __init__(self, original: str, tokens: list[str]):
+    def __init__(self, original: str, tokens: list[str], convention: str = "vi"):
         self.original = original
         self.tokens = tokens
+        self.convention = convention
         # Words are compared without diacritics ('tren', 'ty', 'dong' from mark-less files);
         # digits and symbols stay as written.
         self.folded = [fold(t) if _WORD.fullmatch(t) else t for t in tokens]
@@ -301,7 +417,7 @@ class _Reader:
             raise _ambiguous(
                 self.original, "digits separated by a space", "các chữ số bị cách nhau"
             )
-        return _digits_to_decimal(token, self.original)
+        return _digits_to_decimal(token, self.original, self.convention)
 
     def check_fraction(self, part: Decimal, whole: Decimal) -> None:
         if whole == 0:

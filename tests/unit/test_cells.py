@@ -136,8 +136,10 @@ def test_cells_are_trimmed_resolved_and_read_once_per_distinct_text() -> None:
     assert cells[2]["unit_reason_en"] is None  # the empty-unit rule gives that reason
     assert cells[3]["period_reason_en"] and cells[3]["unit_reason_en"]
     assert [c["indicator"] for c in cells] == ["members_total"] * 4
-    assert [c["value"] for c in cells] == [1800.0, 1800.0, 4.2, None]
+    # 4,2 members is read as 4.2 and rejected: a count is a whole number.
+    assert [c["value"] for c in cells] == [1800.0, 1800.0, None, None]
     assert [c["approximate"] for c in cells] == [False, True, False, None]
+    assert "số nguyên" in cells[2]["value_reason_vi"]
     assert cells[3]["value_reason_en"]
     assert [c["note"] for c in cells] == [None, "ghi chú", None, None]
     assert [c["value_text"] for c in cells] == ["1.800", "trên 1.800", "4,2", "abc"]
