@@ -25,9 +25,17 @@ CATALOGUE_COLUMNS = [
     "beneficiary",
     "plausible_per_beneficiary_min_vnd",
     "plausible_per_beneficiary_max_vnd",
+    "is_count",
+    "may_be_negative",
+    "rate_may_exceed_100",
+    "compare_per",
 ]
 SUBJECTS = ("members", "programmes", "finances", "targets")
 KINDS = ("stock", "flow", "ratio", "part_of_whole")
+# Units of measure counted in whole things: a value of such an indicator is a whole number.
+COUNT_UNITS = frozenset(
+    {"person", "household", "house", "count", "session", "club", "group", "commune", "unit"}
+)
 
 
 class CatalogueError(ValueError):
@@ -67,10 +75,17 @@ def load_catalogue() -> pd.DataFrame:
                 "beneficiary": entry.get("beneficiary"),
                 "plausible_per_beneficiary_min_vnd": plausible[0],
                 "plausible_per_beneficiary_max_vnd": plausible[1],
+                "is_count": entry["unit"] in COUNT_UNITS,
+                "may_be_negative": bool(entry.get("may_be_negative", False)),
+                "rate_may_exceed_100": bool(entry.get("may_exceed_100", False)),
+                "compare_per": entry.get("compare_per"),
             }
         )
     frame = pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
     duplicated = frame.loc[frame.indicator_code.duplicated(), "indicator_code"].tolist()
     if duplicated:
         raise CatalogueError(f"indicators.yml: indicator codes listed twice: {duplicated}")
+    unknown = sorted(set(frame.compare_per.dropna()) - set(frame.indicator_code))
+    if unknown:
+        raise CatalogueError(f"indicators.yml: compare_per names unknown indicators: {unknown}")
     return frame

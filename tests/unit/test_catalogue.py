@@ -38,6 +38,9 @@ OPTIONAL_FIELDS = (
     "disaggregations",
     "plausible_per_beneficiary_vnd",
     "beneficiary",
+    "may_be_negative",
+    "may_exceed_100",
+    "compare_per",
 )
 KINDS = {"stock", "flow", "ratio", "part_of_whole"}
 TIME_AGGREGATION = {"stock": {"last"}, "flow": {"sum"}, "ratio": {"recompute"}}

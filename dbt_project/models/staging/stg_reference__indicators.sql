@@ -18,7 +18,14 @@ renamed as (
         hierarchy_aggregation,
         numerator as numerator_indicator_code,
         denominator as denominator_indicator_code,
-        disaggregations as allowed_disaggregations
+        disaggregations as allowed_disaggregations,
+        beneficiary as beneficiary_indicator_code,
+        plausible_per_beneficiary_min_vnd,
+        plausible_per_beneficiary_max_vnd,
+        is_count,
+        may_be_negative,
+        rate_may_exceed_100,
+        compare_per as compare_per_indicator_code
     from source
 )
 
