@@ -1,0 +1,487 @@
+"""The figures a careful reader takes from a report: values with their qualifier, part of a
+whole, counted unit, indicator, unit and period, and the sentence they stand in.
+
+The steps, each a small function:
+1. passages (lines); a passage whose Vietnamese is damaged (decode_bytes' checks, run on the
+   passage alone) gives no figure and is listed in `damaged`; page furniture (counters,
+   bylines) gives none either;
+2. sentences; numbers in a sentence are read with the money words and '%' or '/b' after them,
+   and the qualifier before them, by ingestion.normalise.parse_vn_number;
+3. each number is judged: dates, years, ages, durations, ordinals, document numbers,
+   delegates at a meeting, definitions and programme names (in quotes or '5 không, 3 sạch'),
+   other organisations' figures are not figures; what is left needs something it counts;
+4. a figure in a sentence that states a plan is kept as a target (`is_target`).
+The words behind each judgement are in vocabulary.py; indicator phrases in the catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ingestion.narrative.context import (
+    find_period,
+    find_units,
+    report_period,
+    resolve_unit,
+)
+from ingestion.narrative.document import Document
+from ingestion.narrative.indicators import match_indicator
+from ingestion.narrative.vocabulary import (
+    AFTER_DEFINITION,
+    AFTER_MEETING,
+    AFTER_NOT_FIGURE,
+    BEFORE_NOT_FIGURE,
+    COUNT_BEFORE_SO,
+    COUNTED,
+    DATE_WORDS,
+    FUNCTION_WORDS,
+    FURNITURE_MAX_WORDS,
+    FURNITURE_WORDS,
+    OTHER_ORGANISATIONS,
+    QUALIFIER_CODES,
+    TARGET_WORDS,
+)
+from ingestion.normalise import NumberParseError, decode_bytes, parse_vn_number
+from ingestion.normalise.numbers import QUALIFIERS
+from ingestion.normalise.periods import YEAR_MAX, YEAR_MIN
+
+__all__ = ["Figure", "NarrativeReport", "extract_report"]
+
+# The title and this many characters after it are the report's opening.
+_OPENING_CHARS = 700
+
+
+@dataclass
+class Figure:
+    """One figure of a report; offsets are in Document.text."""
+
+    value: float
+    text: str
+    start: int
+    end: int
+    qualifier: str = "exact"
+    whole: float | None = None
+    indicator: str | None = None
+    counted: str | None = None
+    unit: str | None = None
+    period: str | None = None
+    evidence: str = ""
+    is_target: bool = False
+
+
+@dataclass
+class NarrativeReport:
+    """What a report says: its unit and period, its figures and its damaged passages."""
+
+    unit_code: str | None
+    unit_text: str | None
+    period_code: str | None
+    period_text: str | None
+    figures: list[Figure] = field(default_factory=list)
+    damaged: list[tuple[int, int]] = field(default_factory=list)
+
+
+# --- Passages and sentences -------------------------------------------------------------
+
+_LINE = re.compile(r"[^\n]+")
+_SOURCE_LINE = re.compile(r"^\s*#\s*source:", re.I)
+_DATE_PREFIX = re.compile(r"^\s*date \d{4}-\d{2}(?:-\d{2})?\b")
+_WORD = re.compile(r"[^\W\d_]+")
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+
+
+def _passages(text: str) -> list[tuple[int, int]]:
+    out = []
+    for match in _LINE.finditer(text):
+        start, end = match.span()
+        line = match.group()
+        if _SOURCE_LINE.match(line):
+            continue
+        if prefix := _DATE_PREFIX.match(line):
+            start += prefix.end()
+        if text[start:end].strip():
+            out.append((start, end))
+    return out
+
+
+def _is_damaged(passage: str) -> bool:
+    # The checks of ingestion.normalise.text, on this passage alone: a report can quote a
+    # damaged paragraph pasted from elsewhere while the rest of it is sound.
+    return decode_bytes(passage.encode("utf-8")).damaged
+
+
+def _is_furniture(passage: str) -> bool:
+    lower = passage.lower()
+    words = len(_WORD.findall(passage))
+    if words <= FURNITURE_MAX_WORDS and any(w in lower for w in FURNITURE_WORDS):
+        return True
+    # A byline or a time stamp: 'Thứ tư - 20/03/2024 11:23 71 0'.
+    return words <= 12 and _TIME.search(passage) is not None
+
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]*\s+")
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, begin = [], start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        following = text[match.end() : match.end() + 1]
+        if following and (following.isupper() or following in "“\"(" or following.isdigit()):
+            out.append((begin, match.end()))
+            begin = match.end()
+    if begin < end:
+        out.append((begin, end))
+    return out
+
+
+# --- Numbers ----------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_MONEY = re.compile(
+    r"[ \t]*(?:nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)"
+    r"(?:[ \t]+\d+(?:[.,]\d+)*[ \t]+(?:nghìn|ngàn|triệu)(?!\w))*"
+    r"(?:[ \t]*(?:đồng|đ|VNĐ|VND|₫)(?!\w))?"
+)
+_CURRENCY = re.compile(r"[ \t]*(?:đồng|VNĐ|VND|₫)(?!\w)")
+_PERCENT = re.compile(r"[ \t]?%")
+_LAST_WORDS = re.compile(r"([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?(?:[ \t]+([^\W\d_]+))?[ \t]*$")
+_URLISH = re.compile(r"://|www\.|\.vn\b|\.com\b|\.html?\b|@")
+
+
+@dataclass
+class _Candidate:
+    start: int  # in the sentence
+    end: int
+    expression: str
+    kind: str  # count | money | percent | fraction
+    whole: float | None = None
+
+
+def _words_before(before: str) -> list[str]:
+    """Up to three words right before a position, nearest last, when only spaces part them."""
+    match = _LAST_WORDS.search(before)
+    if match is None:
+        return []
+    return [w.lower() for w in match.groups() if w]
+
+
+def _words_after(after: str, count: int = 4) -> list[str]:
+    match = re.match(r"[ \t]*((?:[^\W\d_]+[ \t]*){1,%d})" % count, after)
+    if match is None:
+        return []
+    return [w.lower() for w in match.group(1).split()][:count]
+
+
+def _starts_with(words: list[str], phrases: frozenset[str] | tuple[str, ...]) -> str | None:
+    for n in (3, 2, 1):
+        if len(words) >= n and (phrase := " ".join(words[:n])) in phrases:
+            return phrase
+    return None
+
+
+def _ends_with(words: list[str], phrases: frozenset[str]) -> str | None:
+    for n in (2, 1):
+        if len(words) >= n and (phrase := " ".join(words[-n:])) in phrases:
+            return phrase
+    return None
+
+
+def _in_quotes(sentence: str, position: int) -> bool:
+    """Whether a position is inside a quoted name ('“5 không, 3 sạch”')."""
+    inside = False
+    for ch in sentence[:position]:
+        if ch == "“" or (ch == '"' and not inside):
+            inside = True
+        elif ch == "”" or (ch == '"' and inside):
+            inside = False
+    if not inside:
+        return False
+    # An opening quote not closed within a name's length is a stray mark, not a name.
+    rest = sentence[position : position + 120]
+    return "”" in rest or '"' in rest
+
+
+def _candidate(sentence: str, match: re.Match[str]) -> tuple[_Candidate | None, int]:
+    """The number at `match` with what belongs to it, or None if it is no figure's number
+    (a date, a code, a range); and where the next number may start."""
+    start, end = match.span()
+    raw = match.group()
+    prev = sentence[start - 1] if start else " "
+    if prev.isalnum() or prev in "_/" or (prev in "-–" and start > 1 and sentence[start - 2].isalpha()):
+        return None, end  # 'truy cập20', 'bdv001', 'Covid-19', a code's tail
+    after = sentence[end:]
+    if after[:1].isalpha():
+        return None, end  # '20h', '5km' glued, '3G'
+    if after.startswith(":") and after[1:2].isdigit():
+        return None, end + 3  # a time
+    if after[:1] in "/" and after[1:2].isalpha() or after[:1] in "-–" and after[1:2].isalpha():
+        return None, end  # a document number: '23-CT/TW', '01/ĐA-BTV'
+    if re.match(r"[ \t]*[-–][ \t]*\d", after):
+        second = re.match(r"[ \t]*[-–][ \t]*\d+(?:[.,]\d+)*", after)
+        return None, end + (second.end() if second else 0)  # a range or a term: '2021-2026'
+    if after.startswith("/") and after[1:2].isdigit():
+        return _fraction(sentence, start, end, raw)
+    if len(raw.replace(".", "").replace(",", "")) >= 8 and raw.startswith("0"):
+        return None, end  # a telephone number
+    if money := _MONEY.match(after):
+        return _Candidate(start, end + money.end(), sentence[start : end + money.end()], "money"), (
+            end + money.end()
+        )
+    if currency := _CURRENCY.match(after):
+        stop = end + currency.end()
+        return _Candidate(start, stop, sentence[start:stop], "money"), stop
+    if percent := _PERCENT.match(after):
+        stop = end + percent.end()
+        return _Candidate(start, stop, sentence[start:stop], "percent"), stop
+    return _Candidate(start, end, raw, "count"), end
+
+
+def _fraction(sentence: str, start: int, end: int, raw: str) -> tuple[_Candidate | None, int]:
+    second = _NUMBER.match(sentence, end + 1)
+    assert second is not None
+    stop = second.end()
+    if sentence[stop : stop + 1] == "/" or sentence[stop : stop + 1].isalpha():
+        third = re.match(r"/[\w\-/.]+", sentence[stop:])
+        return None, stop + (third.end() if third else 0)  # a full date or a code
+    if not raw.isdigit() or not second.group().isdigit():
+        return None, stop
+    part, whole = int(raw), int(second.group())
+    words = _words_before(sentence[:start])
+    day_month = 1 <= part <= 31 and 1 <= whole <= 12
+    if whole >= YEAR_MIN or part > whole or whole == 0:
+        return None, stop  # 'quý 1/2020', a day and month '28/6'
+    if day_month and words and words[-1] in DATE_WORDS:
+        return None, stop  # 'ngày 12/12'
+    if words and words[-1] in ("tháng", "quý"):
+        return None, stop
+    return _Candidate(start, stop, sentence[start:stop], "fraction", float(whole)), stop
+
+
+# --- Judging a number -------------------------------------------------------------------
+
+
+def _qualifier(before: str) -> tuple[str, str]:
+    """(the qualifier as written, its code) right before a number, or ('', 'exact')."""
+    words = _words_before(before)
+    for n in (2, 1):
+        if len(words) >= n:
+            written = " ".join(words[-n:])
+            key = tuple(written.split())
+            if key in _QUALIFIER_KEYS and written in QUALIFIER_CODES:
+                return written, QUALIFIER_CODES[written]
+    return "", "exact"
+
+
+# parse_vn_number's qualifiers, with diacritics (its keys are folded).
+_QUALIFIER_KEYS = {tuple(reported.split()) for reported in QUALIFIERS.values()}
+
+
+def _not_a_figure(sentence: str, candidate: _Candidate, qualifier: str) -> str | None:
+    """Why the number is no figure of the union's work, or None when it is one."""
+    before = sentence[: candidate.start]
+    if qualifier:
+        before = before.rstrip()[: -len(qualifier)]
+    words_before = _words_before(before)
+    after = sentence[candidate.end :]
+    words_after = _words_after(after)
+    raw = _NUMBER.match(candidate.expression)
+    digits = raw.group() if raw else ""
+    token = sentence[
+        sentence.rfind(" ", 0, candidate.start) + 1 : (sentence.find(" ", candidate.end) + 1)
+        or len(sentence)
+    ]
+    if _URLISH.search(token):
+        return "address"
+    if _in_quotes(sentence, candidate.start):
+        return "name in quotes"
+    if words_before:
+        last = words_before[-1]
+        if _ends_with(words_before, BEFORE_NOT_FIGURE):
+            if last == "số" and len(words_before) >= 2 and words_before[-2] in COUNT_BEFORE_SO:
+                pass
+            else:
+                return f"after '{_ends_with(words_before, BEFORE_NOT_FIGURE)}'"
+        if last == "gấp":
+            return "a multiple"
+    if candidate.kind == "count":
+        if digits.isdigit() and len(digits) == 4 and YEAR_MIN <= int(digits) <= YEAR_MAX:
+            if _starts_with(words_after, COUNTED_SET) is None:
+                return "a year"
+        if words_after and words_after[0] in AFTER_NOT_FIGURE:
+            return f"before '{words_after[0]}'"
+        if _starts_with(words_after, AFTER_MEETING):
+            return "people at a meeting"
+        if _starts_with(words_after, AFTER_DEFINITION):
+            return "a definition"
+        if not words_after:
+            # Nothing counted follows: only 'DTTS: 579' or 'là 180.833.' stand alone.
+            stripped = before.rstrip()
+            if not (stripped.endswith(":") or (words_before and words_before[-1] in ("là", "đạt"))):
+                return "counts nothing"
+        elif words_after[0] in FUNCTION_WORDS:
+            return "counts nothing"
+    return None
+
+
+COUNTED_SET = frozenset(COUNTED)
+
+
+def _counted(candidate: _Candidate, after: str) -> str | None:
+    if candidate.kind == "money":
+        return "đồng"
+    if candidate.kind == "percent":
+        return "%"
+    return _starts_with(_words_after(after, 3), COUNTED_SET)
+
+
+_ADVERBIAL = re.compile(r"^[^,]{0,40},\s*")
+
+
+def _other_organisation(sentence: str, position: int) -> bool:
+    """Whether the sentence's subject is another organisation (and the union is not named
+    before the number)."""
+    lower = sentence.lower().lstrip(" -–•*")
+    if (adverbial := _ADVERBIAL.match(lower)) and not any(
+        o in adverbial.group() for o in OTHER_ORGANISATIONS
+    ):
+        lower = lower[adverbial.end() :]
+    head = lower[:40]
+    if not any(head.startswith(o) for o in OTHER_ORGANISATIONS):
+        return False
+    before = sentence[:position].lower()
+    return not re.search(r"\bhội\b(?! (?:nông dân|cựu chiến binh|người))|phụ nữ", before)
+
+
+def _is_target(sentence: str, period_end_year: int | None) -> bool:
+    lower = f" {sentence.lower()} "
+    if any(word in lower for word in TARGET_WORDS):
+        return True
+    if period_end_year is None:
+        return False
+    for _, period in find_period(sentence):
+        if period.start.year > period_end_year:
+            return True
+    return False
+
+
+# --- The report -------------------------------------------------------------------------
+
+
+def extract_report(document: Document) -> NarrativeReport:
+    """Everything a careful reader takes from one report."""
+    text = document.text
+    passages = _passages(text)
+    opening = _opening(text, passages)
+    on = document.published
+    period = report_period(opening, text, document.published)
+    if on is None and period is not None:
+        on = period.end
+    units = find_units(opening)
+    unit_text = units[0].text if units else None
+    unit_code = resolve_unit(units[0], on) if units else None
+    report = NarrativeReport(
+        unit_code=unit_code,
+        unit_text=unit_text,
+        period_code=period.code if period else None,
+        period_text=period.code if period else None,
+    )
+    end_year = period.end.year if period else (on.year if on else None)
+    for start, end in passages:
+        passage = text[start:end]
+        if _is_damaged(passage):
+            report.damaged.append((start, end))
+            continue
+        if _is_furniture(passage):
+            continue
+        for s_start, s_end in _sentences(text, start, end):
+            report.figures.extend(
+                _sentence_figures(text, s_start, s_end, report, end_year, on)
+            )
+    return report
+
+
+def _opening(text: str, passages: list[tuple[int, int]]) -> str:
+    if not passages:
+        return ""
+    first = passages[0][0]
+    return text[first : first + _OPENING_CHARS]
+
+
+def _sentence_figures(
+    text: str,
+    s_start: int,
+    s_end: int,
+    report: NarrativeReport,
+    end_year: int | None,
+    on: dt.date | None,
+) -> list[Figure]:
+    sentence = text[s_start:s_end]
+    if not any(ch.isdigit() for ch in sentence):
+        return []
+    out: list[Figure] = []
+    position = 0
+    is_target = _is_target(sentence, end_year)
+    sentence_period = _sentence_period(sentence, end_year)
+    while match := _NUMBER.search(sentence, position):
+        candidate, position = _candidate(sentence, match)
+        if candidate is None:
+            continue
+        written, qualifier = _qualifier(sentence[: candidate.start])
+        if _not_a_figure(sentence, candidate, written) is not None:
+            continue
+        if _other_organisation(sentence, candidate.start):
+            continue
+        expression = f"{written} {candidate.expression}" if written else candidate.expression
+        try:
+            parsed = parse_vn_number(" ".join(expression.split()))
+        except NumberParseError:
+            continue
+        if parsed.value is None:
+            continue
+        after = sentence[candidate.end :]
+        clause_before = re.split(r"[;:]", sentence[: candidate.start])[-1]
+        clause_after = re.split(r"[;]", after)[0]
+        kind = {"money": "money", "percent": "percent"}.get(candidate.kind, "count")
+        out.append(
+            Figure(
+                value=parsed.value,
+                text=candidate.expression,
+                start=s_start + candidate.start,
+                end=s_start + candidate.end,
+                qualifier=qualifier,
+                whole=candidate.whole,
+                indicator=match_indicator(clause_before, clause_after, kind),
+                counted=_counted(candidate, after),
+                unit=_figure_unit(sentence, candidate.start, report, on),
+                period=sentence_period or report.period_code,
+                evidence=" ".join(sentence.split()),
+                is_target=is_target,
+            )
+        )
+    return out
+
+
+def _sentence_period(sentence: str, end_year: int | None) -> str | None:
+    for _, period in find_period(sentence):
+        if end_year is None or period.end.year <= end_year:
+            return period.code
+    return None
+
+
+_SUBJECT_BREAK = re.compile(r"(?:với|của|cho|và|tại|từ|giữa|cùng|là)\s*$", re.I)
+
+
+def _figure_unit(
+    sentence: str, position: int, report: NarrativeReport, on: dt.date | None
+) -> str | None:
+    """A named sub-unit that is the subject before the number ('Hội LHPN xã X đã…'), when it
+    resolves; else the report's unit."""
+    for mention in reversed(find_units(sentence[:position])):
+        if _SUBJECT_BREAK.search(sentence[: mention.start]):
+            continue
+        code = resolve_unit(mention, on)
+        if code is not None:
+            return code
+    return report.unit_code

@@ -1,0 +1,96 @@
+"""Which catalogue indicator the words around a figure name.
+
+The phrases are data of the catalogue (ingestion/reference/indicators.yml): each indicator's
+Vietnamese name, its aliases, and a `phrases:` list of the ways narrative reports write it
+('hộ thoát nghèo', 'tổng dư nợ'). A figure takes the indicator whose phrase, found in the
+figure's clause, is longest and nearest to the number, among the indicators whose unit fits
+the figure (money needs a vnd indicator, a percentage a percent one, a count neither).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from ingestion.normalise import to_nfc
+
+__all__ = ["IndicatorPhrase", "indicator_phrases", "match_indicator"]
+
+# Words a phrase may be away from the number and still name what the number counts.
+_MAX_DISTANCE_WORDS = 14
+
+
+@dataclass(frozen=True)
+class IndicatorPhrase:
+    code: str
+    unit: str
+    kind: str
+    phrase: str
+    pattern: re.Pattern[str]
+    words: int
+
+
+def _normal(text: str) -> str:
+    return " ".join(to_nfc(text).lower().replace("uỷ", "ủy").replace("hoà", "hòa").split())
+
+
+@cache
+def indicator_phrases() -> tuple[IndicatorPhrase, ...]:
+    """Every (indicator, phrase) pair of the catalogue, longest phrase first."""
+    text = resources.files("ingestion.reference").joinpath("indicators.yml").read_text("utf-8")
+    out: list[IndicatorPhrase] = []
+    for entry in yaml.safe_load(text)["indicators"]:
+        texts = [entry["name_vi"], *entry.get("aliases", []), *entry.get("phrases", [])]
+        seen: set[str] = set()
+        for raw in texts:
+            # '(Mẹ đỡ đầu)' and the like qualify a name; reports do not write them.
+            phrase = _normal(re.sub(r"\([^)]*\)", " ", str(raw)))
+            if len(phrase) < 2 or phrase in seen:
+                continue
+            seen.add(phrase)
+            pattern = re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
+            out.append(
+                IndicatorPhrase(
+                    entry["code"], entry["unit"], entry["kind"], phrase, pattern, phrase.count(" ") + 1
+                )
+            )
+    out.sort(key=lambda p: -len(p.phrase))
+    return tuple(out)
+
+
+def _fits(phrase: IndicatorPhrase, kind: str) -> bool:
+    if kind == "money":
+        return phrase.unit == "vnd"
+    if kind == "percent":
+        return phrase.unit == "percent"
+    return phrase.unit not in ("vnd", "percent")
+
+
+def match_indicator(before: str, after: str, kind: str) -> str | None:
+    """The indicator named by the clause around a figure: `before` is the clause up to the
+    number, `after` the rest of it; `kind` is 'money', 'percent' or 'count'."""
+    before_n, after_n = _normal(before), _normal(after)
+    before_words = before_n.split()
+    # Only the words near the number: the start of a long clause names other things.
+    near_before = " ".join(before_words[-_MAX_DISTANCE_WORDS:])
+    near_after = " ".join(after_n.split()[:_MAX_DISTANCE_WORDS])
+    best: tuple[float, str] | None = None
+    for phrase in indicator_phrases():
+        if not _fits(phrase, kind):
+            continue
+        score = None
+        if match := phrase.pattern.search(near_after):
+            distance = near_after[: match.start()].count(" ")
+            score = phrase.words * 2.0 - distance * 0.5 + 0.5
+        for match in phrase.pattern.finditer(near_before):
+            distance = near_before[match.end() :].count(" ")
+            candidate = phrase.words * 2.0 - distance * 0.5
+            if score is None or candidate > score:
+                score = candidate
+        if score is not None and score > 0 and (best is None or score > best[0]):
+            best = (score, phrase.code)
+    return None if best is None else best[1]

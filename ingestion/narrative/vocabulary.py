@@ -1,0 +1,266 @@
+"""The words that tell a reported figure from the other numbers of a report.
+
+All entries are folded (fold(): lower case, no diacritics), the form the extractor compares.
+Each set names one class of non-figure from docs/narrative.md; a report that writes a class
+another way needs a word added here, not a new rule in code. Phrases that map a figure to an
+indicator are not here: they are data of the catalogue (indicators.yml, `phrases:`).
+"""
+
+from __future__ import annotations
+
+# Qualifier as parse_vn_number reports it (numbers.QUALIFIERS) → the qualifier of a figure.
+QUALIFIER_CODES: dict[str, str] = {
+    "trên": "more_than",
+    "hơn": "more_than",
+    ">": "more_than",
+    "gần": "nearly",
+    "khoảng gần": "nearly",
+    "khoảng": "about",
+    "khoảng hơn": "about",
+    "ước": "about",
+    "ước tính": "about",
+    "xấp xỉ": "about",
+    "~": "about",
+    "≈": "about",
+    "dưới": "less_than",
+    "<": "less_than",
+}
+
+# A number right after one of these is a date, a period, an ordinal, a name or a document
+# number: 'ngày 3', 'tháng 10', 'lần thứ 2', 'Dự án 8', 'chương trình 2', 'thôn 3', 'số 23'.
+BEFORE_NOT_FIGURE: frozenset[str] = frozenset(
+    """
+    ngày tháng quý năm sáng chiều tối trưa đêm hôm thứ lần khóa khoá đợt kỳ loại hạng giải
+    top phiên tập chương điều khoản mục thôn xóm ấp bản khu khối đường phố km phòng lớp tổ
+    cụm đội số lúc giờ covid quận phường
+    """.split()
+) | frozenset(
+    [
+        "dự án",
+        "đề án",
+        "chương trình",
+        "nghị quyết",
+        "quyết định",
+        "chỉ thị",
+        "kết luận",
+        "nghị định",
+        "thông tư",
+        "kế hoạch",
+        "công văn",
+        "giai đoạn",
+        "khu phố",
+        "tổ dân phố",
+        "quốc lộ",
+        "tỉnh lộ",
+    ]
+)
+# 'số' is an ordinal or a document number ('Đề án số 01') except after these ('tổng số 500').
+COUNT_BEFORE_SO: frozenset[str] = frozenset({"tổng", "với", "có", "đạt", "là", "các", "một"})
+# Date words: a/b after them is a day and month ('sáng 9/1', 'ngày 25/6').
+DATE_WORDS: frozenset[str] = frozenset(
+    "ngày sáng chiều tối trưa đêm hôm từ đến và nhân dịp lúc thứ sau nhật".split()
+)
+
+# A number followed by one of these is a duration, an age, a date or a temperature:
+# '3 năm', 'trong 2 ngày', '18 tuổi', '6 tháng đầu năm', '28 độ C'.
+AFTER_NOT_FIGURE: frozenset[str] = frozenset(
+    "năm tháng ngày tuần giờ phút giây tuổi độ °c ° h thập thế".split()
+)
+# Counts of the people at a meeting, not results of the union's work: '113 đại biểu'.
+AFTER_MEETING: frozenset[str] = frozenset(["đại biểu", "đồng chí", "khách mời"])
+# Definitions and programme names written without quotes: '5 không, 3 sạch', '4 phẩm chất',
+# '8 tiêu chí', '3 an toàn', '3 khâu đột phá', '5 điều Bác Hồ dạy'.
+AFTER_DEFINITION: frozenset[str] = frozenset(
+    "không có sạch tốt giảm nhất điều chữ xanh".split()
+) | frozenset(["an toàn", "phẩm chất", "tiêu chí", "khâu", "khâu đột phá"])
+
+# Lines that are page furniture when short: counters, ratings, bylines, navigation.
+FURNITURE_WORDS: tuple[str, ...] = (
+    "truy cập",
+    "lượt xem",
+    "lượt đọc",
+    "lượt view",
+    "đánh giá",
+    "bình luận",
+    "thời gian chờ",
+    "nhiệt độ",
+    "độ ẩm",
+    "viếng thăm",
+    "máy chủ tìm kiếm",
+    "hôm nay",
+    "tháng hiện tại",
+    "chia sẻ",
+    "bấm vào đây",
+    "click",
+    "đăng nhập",
+    "tin liên quan",
+    "tin bài khác",
+    "bản in",
+    "cỡ chữ",
+    "thống kê",
+    "online",
+    "views",
+    "°c",
+)
+# A line of at most this many words that holds a furniture word is furniture.
+FURNITURE_MAX_WORDS = 25
+
+# Organisations other than the women's union, as the subject of a sentence: then the
+# sentence reports their figures, not the union's.
+OTHER_ORGANISATIONS: tuple[str, ...] = (
+    "ubnd",
+    "ủy ban nhân dân",
+    "uỷ ban nhân dân",
+    "hđnd",
+    "hội đồng nhân dân",
+    "đảng ủy",
+    "đảng uỷ",
+    "huyện ủy",
+    "tỉnh ủy",
+    "thành ủy",
+    "thị ủy",
+    "mttq",
+    "mặt trận tổ quốc",
+    "ủy ban mttq",
+    "đoàn thanh niên",
+    "huyện đoàn",
+    "tỉnh đoàn",
+    "thành đoàn",
+    "hội nông dân",
+    "hội cựu chiến binh",
+    "hội người cao tuổi",
+    "hội chữ thập đỏ",
+    "hội khuyến học",
+    "hội người mù",
+    "công đoàn",
+    "liên đoàn lao động",
+    "ngân hàng",
+    "nhcsxh",
+    "bộ đội",
+    "bộ chỉ huy",
+    "đồn biên phòng",
+    "công an",
+    "sở ",
+    "phòng giáo dục",
+    "trường ",
+    "bệnh viện",
+    "trung tâm y tế",
+    "chính phủ",
+    "thủ tướng",
+    "quốc hội",
+    "nhà nước",
+    "các doanh nghiệp",
+    "công ty",
+)
+
+# A sentence with one of these states a target or a plan, not a result.
+TARGET_WORDS: tuple[str, ...] = (
+    "phấn đấu",
+    "mục tiêu",
+    "phương hướng",
+    "định hướng",
+    "tiến tới",
+    "nhiệm kỳ tới",
+    "thời gian tới",
+    "năm tới",
+    "giai đoạn tới",
+    "những tháng cuối năm",
+    "đề ra các",
+    "đề ra mục tiêu",
+    "đề ra chỉ tiêu",
+    "đặt ra",
+    " sẽ ",
+    "chỉ tiêu nghị quyết",
+    "chỉ tiêu đại hội",
+)
+
+# Counted units: the noun a figure counts ('hội viên', 'hộ'); the longest that matches wins.
+COUNTED: tuple[str, ...] = (
+    "hội viên",
+    "hộ",
+    "hộ gia đình",
+    "trẻ em",
+    "trẻ",
+    "cháu",
+    "em",
+    "lượt",
+    "người",
+    "phụ nữ",
+    "chị",
+    "cán bộ",
+    "chi hội",
+    "tổ",
+    "nhóm",
+    "câu lạc bộ",
+    "clb",
+    "mô hình",
+    "hợp tác xã",
+    "htx",
+    "tổ hợp tác",
+    "doanh nghiệp",
+    "căn nhà",
+    "ngôi nhà",
+    "căn",
+    "nhà",
+    "mái ấm",
+    "suất quà",
+    "phần quà",
+    "suất",
+    "buổi",
+    "cuộc",
+    "hội nghị",
+    "lớp",
+    "đợt",
+    "hoạt động",
+    "công trình",
+    "vụ",
+    "vụ việc",
+    "trường hợp",
+    "tập thể",
+    "cá nhân",
+    "gương",
+    "xã",
+    "phường",
+    "huyện",
+    "thôn",
+    "địa chỉ",
+    "điểm",
+    "thẻ",
+    "sổ",
+    "kg",
+    "tấn",
+    "ha",
+    "con",
+    "dự án",
+    "thành viên",
+    "chỉ tiêu",
+    "cơ sở",
+    "đơn vị",
+    "học sinh",
+    "lao động",
+    "gia đình",
+    "nạn nhân",
+    "cây",
+    "xe",
+    "bộ",
+    "chiếc",
+    "km",
+    "m",
+    "sản phẩm",
+    "tin",
+    "bài",
+    "ý tưởng",
+    "giải",
+    "ngày công",
+    "tài liệu",
+    "tờ rơi",
+    "khẩu hiệu",
+    "công",
+)
+
+# Words that cannot start what a number counts: a number followed by one of them (or by
+# punctuation) has no counted noun.
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    "và với của cho là trong tại theo từ đến trên dưới hơn gần khoảng như những các mỗi "
+    "đã đang sẽ được bị thì mà nên vì do này kia".split()
+)
