@@ -8,17 +8,15 @@ python -m orchestration.cli prepare-home  write DAGSTER_HOME's dagster.yaml (for
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 
 from ingestion.landing import inbox_files
 from ingestion.synthetic import generate_demo_batch
+from orchestration.pipeline_lock import PipelineBusy, pipeline_lock
 from orchestration.publish.publisher import (
     PublishLockBusy,
     publish_lock,
@@ -26,7 +24,6 @@ from orchestration.publish.publisher import (
 )
 from orchestration.settings import Settings
 
-PIPELINE_LOCK = ".pipeline.lock"
 # A run in one of these states holds its slot in the run queue until it ends.
 IN_PROGRESS = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
 
@@ -63,31 +60,6 @@ def fill_demo_inbox_on_first_use(settings: Settings) -> int:
     if settings.warehouse_db.exists() or inbox_files(settings.inbox):
         return 0
     return len(generate_demo_batch(settings.inbox, seed=settings.demo_seed))
-
-
-class PipelineBusy(RuntimeError):
-    """Another `make run` holds the build database."""
-
-
-@contextmanager
-def pipeline_lock(settings: Settings) -> Iterator[None]:
-    """One `make run` at a time; the kernel releases the lock when its holder dies."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(settings.data_dir / PIPELINE_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 100, 0).decode("utf-8", "replace").strip() or "another process"
-            raise PipelineBusy(
-                f"another nightly run ({holder}) is using {settings.data_dir}; "
-                "nothing was done, run again when it has finished"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
-        yield
-    finally:
-        os.close(fd)
 
 
 def process_start_time(pid: int) -> float | None:
@@ -216,7 +188,7 @@ def print_recovery(notes: list[str]) -> None:
 
 def run_command(settings: Settings) -> int:
     try:
-        with pipeline_lock(settings), dg.DagsterInstance.get() as instance:
+        with pipeline_lock(settings, "make run"), dg.DagsterInstance.get() as instance:
             print_recovery(recover(instance, settings))
             written = fill_demo_inbox_on_first_use(settings)
             if written:
@@ -226,7 +198,7 @@ def run_command(settings: Settings) -> int:
                 )
             result = run_nightly_once(instance)
     except PipelineBusy as busy:
-        print(f"Not run: {busy}.")
+        print(busy)
         return 1
     print(summarise(result, settings))
     return 0 if result.success else 1

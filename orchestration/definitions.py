@@ -12,6 +12,7 @@ from dagster_dbt import DbtCliResource
 from expectations.gate import EXPECTED_REPORTS_MODEL, ROLLED_UP_MODEL, VALUES_MODEL
 from orchestration.ingestion.assets import landed_submissions
 from orchestration.ingestion.sensors import build_inbox_sensor
+from orchestration.pipeline_lock import locked_in_process_executor
 from orchestration.project import DBT_EXECUTABLE, dbt_project, ensure_manifest
 from orchestration.publish.assets import build_publish_asset
 from orchestration.quality.checks import blocking_check_assets, build_quality_checks
@@ -36,8 +37,9 @@ def build_definitions() -> dg.Definitions:
     nightly = dg.define_asset_job(
         NIGHTLY_JOB,
         selection=dg.AssetSelection.all(),
-        # One process: the build database admits one writer, and steps run in a chain anyway.
-        executor_def=dg.in_process_executor,
+        # One process: the build database admits one writer, and steps run in a chain anyway;
+        # the whole run holds the pipeline lock, however it was started.
+        executor_def=locked_in_process_executor,
         tags=PIPELINE_TAG,
         description="Land the inbox, build the warehouse, run the quality gate, publish the marts.",
     )

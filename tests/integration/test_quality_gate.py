@@ -14,6 +14,7 @@ from orchestration.definitions import NIGHTLY_JOB, build_definitions
 from orchestration.publish.assets import PUBLISHED_MARTS
 from orchestration.quality.stewardship import STEWARD_JOB
 from orchestration.settings import Settings
+from orchestration.webserver import USER_TAG
 
 CLEAN = (
     "unit,period,indicator,value\n"
@@ -47,10 +48,13 @@ def decide(
     defs: dg.Definitions, instance: dg.DagsterInstance, config: dict
 ) -> dg.ExecuteInProcessResult:
     job = defs.resolve_job_def(STEWARD_JOB)
+    # Who decides comes from the login, which the steward server stamps as a run tag.
+    decision = {k: v for k, v in config.items() if k != "steward"}
     return job.execute_in_process(
         instance=instance,
         raise_on_error=False,
-        run_config={"ops": {"record_steward_decision": {"config": config}}},
+        run_config={"ops": {"record_steward_decision": {"config": decision}}},
+        tags={USER_TAG: config["steward"]},
     )
 
 

@@ -89,12 +89,36 @@ class PipelineWorkspace:
     def start(self, *args: str, **extra_env: str) -> subprocess.Popen:
         """`python -m orchestration.cli <args>` in its own process group (so a kill takes its
         dbt child too), output to a log file under the workspace."""
+        return self._start(
+            [sys.executable, "-m", "orchestration.cli", *args], "-".join(args), extra_env
+        )
+
+    def start_job(
+        self,
+        job: str = "nightly_job",
+        run_config: dict | None = None,
+        tags: dict[str, str] | None = None,
+        **extra_env: str,
+    ) -> subprocess.Popen:
+        """The job run the way the run queue's worker runs it (Dagster's own process, with the
+        job's executor), not through `make run`."""
+        dagster = Path(sys.executable).parent / "dagster"
+        command = [str(dagster), "job", "execute", "-m", "orchestration.definitions", "-j", job]
+        if run_config:
+            config = self.root / f"run-config-{len(self.logs) + 1}.json"
+            config.write_text(json.dumps(run_config))  # JSON is YAML
+            command += ["-c", str(config)]
+        if tags:
+            command += ["--tags", json.dumps(tags)]
+        return self._start(command, f"job-{job}", extra_env)
+
+    def _start(self, command: list[str], label: str, extra_env: dict[str, str]) -> subprocess.Popen:
         self.home.mkdir(parents=True, exist_ok=True)
-        log = self.root / f"cli-{len(self.logs) + 1}-{'-'.join(args)}.log"
+        log = self.root / f"cli-{len(self.logs) + 1}-{label}.log"
         self.logs.append(log)
         with log.open("w") as out:
             return subprocess.Popen(
-                [sys.executable, "-m", "orchestration.cli", *args],
+                command,
                 cwd=REPO_ROOT,
                 env=self.env(**extra_env),
                 stdout=out,

@@ -187,7 +187,8 @@ def test_recovery_leaves_a_live_run_and_its_publication_alone(killed_in_publish)
 def test_second_cli_run_refuses_while_one_is_running(killed_in_publish):
     code, output = killed_in_publish.notes["second_run"]
     assert code == 1
-    assert "Not run: another nightly run" in output
+    assert "Không chạy: một lần chạy khác" in output
+    assert "Not run: another pipeline run" in output
 
 
 def test_kill_during_dbt_build_leaves_the_complete_earlier_version(
