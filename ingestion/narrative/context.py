@@ -23,15 +23,14 @@ __all__ = ["UnitMention", "find_period", "find_units", "report_period", "resolve
 # Length of a congress term, for the term a congress closes when only the new one is named.
 TERM_YEARS = 5
 
-_UNION = r"(?:Hội\s+(?:Liên\s+hiệp\s+Phụ\s+nữ|LHPN|Phụ\s+nữ|PN)(?:\s*\(LHPN\))?|Phụ\s+nữ)"
-_ADMIN = r"(?:tỉnh|thành\s+phố|TP\.?|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)"
+_UNION = r"(?i:Hội\s+(?:Liên\s+hiệp\s+Phụ\s+nữ|LHPN|Phụ\s+nữ|PN)(?:\s*\(LHPN\))?|Phụ\s+nữ)"
+_ADMIN = r"(?i:tỉnh|thành\s+phố|TP\.?|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)"
 # A capitalised syllable of a place name ('Thủ', 'Thừa', 'Hà', 'Quảng', '1' for 'Phường 1').
 _NAME_WORD = r"(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|\d{1,2})"
 _NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}"
 _MENTION = re.compile(
     rf"(?P<union>{_UNION})[ \t]+(?P<admin>{_ADMIN})[ \t]+(?P<name>{_NAME})"
-    rf"(?:(?:,[ \t]*|[ \t]*\([ \t]*)(?P<parent>(?:{_ADMIN}[ \t]+)?{_NAME})\)?)?",
-    re.IGNORECASE,
+    rf"(?:(?:,[ \t]*|[ \t]*\([ \t]*)(?P<parent>(?:{_ADMIN}[ \t]+)?{_NAME})\)?)?"
 )
 
 
@@ -61,9 +60,17 @@ def find_units(text: str) -> list[UnitMention]:
 def resolve_unit(mention: UnitMention, on: dt.date | None) -> str | None:
     """The unit code of a mention, or None when it names no unit or several."""
     resolver = unit_resolver()
-    texts = [mention.text]
-    if "," in mention.text:
-        texts.append(mention.text.split(",")[0])
+    named, _, parent = mention.text.partition(", ")
+    admin, name = _split_admin(named)
+    words = name.split()
+    # A headline in capitals runs on into the next words ('TỈNH BÌNH PHƯỚC NHẬN BẰNG KHEN'):
+    # the longest leading run of words that names a unit is the name.
+    texts = []
+    for n in range(len(words), 0, -1):
+        short = f"{admin} {' '.join(words[:n])}"
+        if parent:
+            texts.append(f"{short}, {parent}")
+        texts.append(short)
     for text in texts:
         for day in (on, None) if on is not None else (None,):
             try:
@@ -71,6 +78,11 @@ def resolve_unit(mention: UnitMention, on: dt.date | None) -> str | None:
             except ResolutionError:
                 continue
     return None
+
+
+def _split_admin(named: str) -> tuple[str, str]:
+    match = re.match(rf"({_ADMIN})[ \t]+(.*)", named)
+    return (match.group(1), match.group(2)) if match else ("", named)
 
 
 _PERIOD_PHRASES = re.compile(
@@ -125,6 +137,15 @@ def report_period(opening: str, body: str, published: dt.date | None) -> Period 
             continue
         if limit is None or period.start.year <= limit:
             return period
+    # Nothing in the opening: the period the body names most often ('Năm 2023, …').
+    named = [
+        p
+        for _, p in find_period(body)
+        if p.kind != "term" and (limit is None or p.start.year <= limit)
+    ]
+    if named:
+        codes = [p.code for p in named]
+        return max(named, key=lambda p: (codes.count(p.code), -codes.index(p.code)))
     if terms:
         return terms[0]
     if published is not None:

@@ -121,14 +121,14 @@ def _is_furniture(passage: str) -> bool:
     return words <= 12 and _TIME.search(passage) is not None
 
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]*\s+")
+_SENTENCE_END = re.compile(r"[.!?…]+[:\"”’)]*\s+")
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, begin = [], start
     for match in _SENTENCE_END.finditer(text, start, end):
         following = text[match.end() : match.end() + 1]
-        if following and (following.isupper() or following in "“\"(" or following.isdigit()):
+        if following and (following.isupper() or following in '“"(' or following.isdigit()):
             out.append((begin, match.end()))
             begin = match.end()
     if begin < end:
@@ -168,7 +168,8 @@ def _words_before(before: str) -> list[str]:
 
 
 def _words_after(after: str, count: int = 4) -> list[str]:
-    match = re.match(r"[ \t]*((?:[^\W\d_]+[ \t]*){1,%d})" % count, after)
+    # A quoted name may follow: '46 “Tổ truyền thông cộng đồng”'.
+    match = re.match(rf"[ \t“\"']*((?:[^\W\d_]+[ \t]*){{1,{count}}})", after)
     if match is None:
         return []
     return [w.lower() for w in match.group(1).split()][:count]
@@ -209,7 +210,8 @@ def _candidate(sentence: str, match: re.Match[str]) -> tuple[_Candidate | None, 
     start, end = match.span()
     raw = match.group()
     prev = sentence[start - 1] if start else " "
-    if prev.isalnum() or prev in "_/" or (prev in "-–" and start > 1 and sentence[start - 2].isalpha()):
+    glued = prev in "-–" and start > 1 and sentence[start - 2].isalpha()
+    if prev.isalnum() or prev in "_/" or glued:
         return None, end  # 'truy cập20', 'bdv001', 'Covid-19', a code's tail
     after = sentence[end:]
     if after[:1].isalpha():
@@ -396,9 +398,7 @@ def extract_report(document: Document) -> NarrativeReport:
         if _is_furniture(passage):
             continue
         for s_start, s_end in _sentences(text, start, end):
-            report.figures.extend(
-                _sentence_figures(text, s_start, s_end, report, end_year, on)
-            )
+            report.figures.extend(_sentence_figures(text, s_start, s_end, report, end_year, on))
     return report
 
 
@@ -460,7 +460,34 @@ def _sentence_figures(
                 is_target=is_target,
             )
         )
+    _of_which(sentence, s_start, out)
     return out
+
+
+_OF_WHICH = re.compile(r"trong\s+đó", re.I)
+_GROUP_END = re.compile(r"[);]")
+
+
+def _of_which(sentence: str, s_start: int, figures: list[Figure]) -> None:
+    """'222 trẻ em (trong đó 2 em …, 220 em …)': the figures after 'trong đó' are parts of
+    the figure before it, when they count the same thing and add up to no more than it."""
+    for marker in _OF_WHICH.finditer(sentence):
+        at = s_start + marker.start()
+        whole = next((f for f in reversed(figures) if f.end <= at), None)
+        if whole is None:
+            continue
+        stop = _GROUP_END.search(sentence, marker.end())
+        limit = s_start + (stop.start() if stop else len(sentence))
+        parts = [f for f in figures if at < f.start < limit and f.whole is None]
+        if not parts or any(_kind(p) != _kind(whole) for p in parts):
+            continue
+        if sum(p.value for p in parts) <= whole.value:
+            for part in parts:
+                part.whole = whole.value
+
+
+def _kind(figure: Figure) -> str:
+    return figure.counted if figure.counted in ("đồng", "%") else "count"
 
 
 def _sentence_period(sentence: str, end_year: int | None) -> str | None:

@@ -53,10 +53,9 @@ def indicator_phrases() -> tuple[IndicatorPhrase, ...]:
                 continue
             seen.add(phrase)
             pattern = re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
+            words = phrase.count(" ") + 1
             out.append(
-                IndicatorPhrase(
-                    entry["code"], entry["unit"], entry["kind"], phrase, pattern, phrase.count(" ") + 1
-                )
+                IndicatorPhrase(entry["code"], entry["unit"], entry["kind"], phrase, pattern, words)
             )
     out.sort(key=lambda p: -len(p.phrase))
     return tuple(out)

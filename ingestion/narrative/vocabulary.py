@@ -30,7 +30,7 @@ QUALIFIER_CODES: dict[str, str] = {
 # number: 'ngày 3', 'tháng 10', 'lần thứ 2', 'Dự án 8', 'chương trình 2', 'thôn 3', 'số 23'.
 BEFORE_NOT_FIGURE: frozenset[str] = frozenset(
     """
-    ngày tháng quý năm sáng chiều tối trưa đêm hôm thứ lần khóa khoá đợt kỳ loại hạng giải
+    ngày tháng quý năm sáng chiều tối trưa đêm hôm thứ lần khóa khoá đợt kỳ loại hạng
     top phiên tập chương điều khoản mục thôn xóm ấp bản khu khối đường phố km phòng lớp tổ
     cụm đội số lúc giờ covid quận phường
     """.split()
@@ -156,7 +156,11 @@ OTHER_ORGANISATIONS: tuple[str, ...] = (
 # A sentence with one of these states a target or a plan, not a result.
 TARGET_WORDS: tuple[str, ...] = (
     "phấn đấu",
-    "mục tiêu",
+    "mục tiêu nhiệm kỳ",
+    "mục tiêu năm",
+    "mục tiêu đến",
+    "mục tiêu là",
+    "mục tiêu:",
     "phương hướng",
     "định hướng",
     "tiến tới",
