@@ -26,6 +26,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingestion.cells import normalised_cells
+from ingestion.narrative_review.proposals import (
+    Proposals,
+    ensure_narrative_schema,
+    insert_proposals,
+    is_narrative,
+    read_proposals,
+)
 from ingestion.readers.dispatch import read_submission
 from ingestion.readers.long_table import UnreadableFile
 from ingestion.reference.tables import land_reference_tables
@@ -138,6 +145,7 @@ class LandingResult:
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(RAW_DDL)
+    ensure_narrative_schema(con)
 
 
 def land_reference(con: duckdb.DuckDBPyConnection) -> None:
@@ -352,6 +360,7 @@ class _ReceivedFile:
     received_at: dt.datetime
     rows: pa.Table | None = None
     error: UnreadableFile | None = None
+    proposals: Proposals | None = None  # a narrative report's figures, for review
 
 
 def _receive_file(path: Path, archive_dir: Path, landed_at: dt.datetime) -> _ReceivedFile:
@@ -366,6 +375,9 @@ def _receive_file(path: Path, archive_dir: Path, landed_at: dt.datetime) -> _Rec
     archived = archive_file(path, data, submission_id, archive_dir)
     received = _ReceivedFile(path, submission_id, archived, "unknown", received_at)
     try:
+        if is_narrative(path, data):
+            received.shape, received.proposals = read_proposals(path, data, submission_id)
+            return received
         received.shape, rows = read_submission(path, data)
         if rows.num_rows == 0:
             raise UnreadableFile(
@@ -405,7 +417,7 @@ def _prepare_chunk(
         if received.submission_id not in seen and received.submission_id not in landed:
             new_files.append(received)
         seen.add(received.submission_id)  # the same bytes twice in one run: one submission
-    readable = [f.rows for f in new_files if f.error is None]
+    readable = [f.rows for f in new_files if f.rows is not None]
     # One Arrow chunk: DuckDB scans a table of thousands of tiny chunks (one per file) slowly.
     if not readable:
         return _Chunk(files, new_files, None)
@@ -423,6 +435,7 @@ def _write_chunk(
         counts = (
             _land_cells(con, chunk.cells, chunk.every_row_kept) if chunk.cells is not None else {}
         )
+        counts.update(insert_proposals(con, [f.proposals for f in chunk.new_files if f.proposals]))
         for received in chunk.new_files:
             outcome = _outcome(received, counts)
             outcomes[received.path] = outcome

@@ -26,18 +26,23 @@ _FORM_SHEETS = {fold(title) for title in SHEET_TITLES.values()}
 def read_submission(path: Path, data: bytes) -> tuple[str, pa.Table]:
     """(shape, rows) of one file; raises UnreadableFile with the reason for the submitter."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    # Narrative reports are routed before (ingestion/narrative_review/proposals.py): a .txt
+    # that comes here is a table ("Unicode Text" saved from Excel).
+    if suffix in (".csv", ".txt"):
         shape, table = "long_csv", read_long_csv(data).rows
     elif suffix == ".json":
         shape, table = "json_form", read_json_submission(data).rows
     elif suffix == ".xlsx":
         shape, table = _read_workbook(data)
     else:
+        from ingestion.narrative import NARRATIVE_SUFFIXES
+
+        accepted = ", ".join(ACCEPTED_SUFFIXES + NARRATIVE_SUFFIXES)
         raise UnreadableFile(
             f"files ending in {suffix or '(no extension)'} are not accepted; "
-            f"send {', '.join(ACCEPTED_SUFFIXES)}",
+            f"send {accepted}",
             f"không nhận tệp có đuôi {suffix or '(không có đuôi)'}; "
-            f"hãy gửi {', '.join(ACCEPTED_SUFFIXES)}",
+            f"hãy gửi {accepted}",
         )
     return shape, _uniform(shape, table)
 
