@@ -27,7 +27,7 @@ from ingestion.narrative.context import (
     resolve_unit,
 )
 from ingestion.narrative.document import Document
-from ingestion.narrative.indicators import match_indicator
+from ingestion.narrative.indicators import match_indicator, numbered_name_spans
 from ingestion.narrative.vocabulary import (
     AFTER_DEFINITION,
     AFTER_MEETING,
@@ -214,8 +214,10 @@ def _candidate(sentence: str, match: re.Match[str]) -> tuple[_Candidate | None, 
     if prev.isalnum() or prev in "_/" or glued:
         return None, end  # 'truy cập20', 'bdv001', 'Covid-19', a code's tail
     after = sentence[end:]
-    if after[:1].isalpha():
-        return None, end  # '20h', '5km' glued, '3G'
+    if after[:1].isalpha() or after[:1] == "°":
+        return None, end  # '20h', '5km' glued, '3G', '30°C'
+    if following := re.match(r"[ \t]+\d+(?:[.,]\d+)*", after):
+        return None, end + following.end()  # '1800 1567', '71 0': codes and counters
     if after.startswith(":") and after[1:2].isdigit():
         return None, end + 3  # a time
     if after[:1] in "/" and after[1:2].isalpha() or after[:1] in "-–" and after[1:2].isalpha():
@@ -258,7 +260,20 @@ def _fraction(sentence: str, start: int, end: int, raw: str) -> tuple[_Candidate
         return None, stop  # 'ngày 12/12'
     if words and words[-1] in ("tháng", "quý"):
         return None, stop
+    if day_month and not _counts_after(sentence[stop:]) and (not words or words[-1] not in _HAS):
+        return None, stop  # 'Tết thiếu nhi 1/6, …': a day and month with nothing counted
     return _Candidate(start, stop, sentence[start:stop], "fraction", float(whole)), stop
+
+
+# Verbs after which 'a/b' is a result even with nothing counted after it ('đạt 12/12').
+_HAS = frozenset({"đạt", "có", "được", "hoàn", "thành", "là"})
+
+
+def _counts_after(after: str) -> bool:
+    """Whether a noun follows, past a parenthesis: '12/12 (đạt 100%) trẻ mồ côi'."""
+    after = re.sub(r"^\s*\([^)]*\)", "", after)
+    words = _words_after(after, 1)
+    return bool(words) and words[0] not in FUNCTION_WORDS and not after.lstrip()[:1].isupper()
 
 
 # --- Judging a number -------------------------------------------------------------------
@@ -298,6 +313,8 @@ def _not_a_figure(sentence: str, candidate: _Candidate, qualifier: str) -> str |
         return "address"
     if _in_quotes(sentence, candidate.start):
         return "name in quotes"
+    if any(s <= candidate.start < e for s, e in numbered_name_spans(sentence)):
+        return "part of a catalogue name"
     if words_before:
         last = words_before[-1]
         if _ends_with(words_before, BEFORE_NOT_FIGURE):

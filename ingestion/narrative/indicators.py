@@ -18,7 +18,7 @@ import yaml
 
 from ingestion.normalise import to_nfc
 
-__all__ = ["IndicatorPhrase", "indicator_phrases", "match_indicator"]
+__all__ = ["IndicatorPhrase", "indicator_phrases", "match_indicator", "numbered_name_spans"]
 
 # Words a phrase may be away from the number and still name what the number counts.
 _MAX_DISTANCE_WORDS = 14
@@ -93,3 +93,28 @@ def match_indicator(before: str, after: str, kind: str) -> str | None:
         if score is not None and score > 0 and (best is None or score > best[0]):
             best = (score, phrase.code)
     return None if best is None else best[1]
+
+
+@cache
+def _numbered_names() -> re.Pattern[str] | None:
+    """One pattern for the catalogue phrases that hold a number ('5 không, 3 sạch', 'dưới
+    50%', 'chương trình 2'): a number inside one is part of a name, not a figure."""
+    phrases = sorted({p.phrase for p in indicator_phrases() if re.search(r"\d", p.phrase)})
+    if not phrases:
+        return None
+    alternatives = [
+        r"\s*".join(
+            r"\s+".join(re.escape(word) for word in chunk.split())
+            for chunk in re.split(r"(?<=[,(])|(?=[,)])", phrase)
+        )
+        for phrase in sorted(phrases, key=len, reverse=True)
+    ]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+def numbered_name_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of the sentence that are catalogue names holding a number."""
+    pattern = _numbered_names()
+    if pattern is None:
+        return []
+    return [m.span() for m in pattern.finditer(to_nfc(sentence))]
