@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# Files written by a test are complete at once: no settle time (tests of it set their own).
+os.environ.setdefault("VWU_LIMIT_SETTLE_SECONDS", "0")
 
 # Settings that would point a test at another data directory than its own.
 PATH_SETTINGS = (

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import openpyxl
 
+from ingestion.inbox import record_sightings
 from ingestion.normalise import decode_bytes, encode_cp1258
 from ingestion.readers.form_workbook import SHEET_TITLES, write_form
 from ingestion.reference.catalogue import load_catalogue
@@ -236,6 +237,9 @@ def write_submission(submission: Submission, inbox: Path, unit_name: str = "") -
         raise ValueError(f"unknown shape {submission.shape!r}; expected one of {SHAPES}")
     stamp = submission.received_at.replace(tzinfo=dt.UTC).timestamp()
     os.utime(path, (stamp, stamp))
+    # The simulated unit sent it then, and the pipeline saw it then (received_at is the
+    # first sighting, never the mtime: ingestion/inbox.py).
+    record_sightings(inbox, {path: stamp})
     return path
 
 
