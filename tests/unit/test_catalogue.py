@@ -41,6 +41,7 @@ OPTIONAL_FIELDS = (
     "may_be_negative",
     "may_exceed_100",
     "compare_per",
+    "phrases",
 )
 KINDS = {"stock", "flow", "ratio", "part_of_whole"}
 TIME_AGGREGATION = {"stock": {"last"}, "flow": {"sum"}, "ratio": {"recompute"}}
