@@ -5,9 +5,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DBT_DIR := dbt_project
-export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+# Dagster's runs and event logs live with the data they describe: under VWU_DATA_DIR when it
+# is set (a relative one is taken from the checkout, as the pipeline takes it).
+export DAGSTER_HOME ?= $(if $(VWU_DATA_DIR),$(abspath $(VWU_DATA_DIR))/dagster_home,$(CURDIR)/data/dagster_home)
 
-.PHONY: bootstrap run test lint unit integration ui bench form clean manifest system-deps recover screens
+.PHONY: bootstrap run test lint unit integration ui serve user bench form clean manifest system-deps recover screens
 
 bootstrap: $(STAMP) manifest
 
@@ -54,9 +56,23 @@ lint: bootstrap
 test: lint
 	$(BIN)/python -m pytest
 
+# The steward's server: Dagster's UI behind login, with Dagster's daemon (the run queue, the
+# inbox sensor, the schedule). `make ui` on this machine only (http://127.0.0.1:3000); `make
+# serve` where UI_HOST and UI_PORT say (behind HTTPS or a reverse proxy: docs/operations.md).
+UI_HOST ?= 127.0.0.1
+UI_PORT ?= 3000
 ui: bootstrap
 	$(BIN)/python -m orchestration.cli recover
-	$(BIN)/dagster dev -w workspace.yaml
+	$(BIN)/python -m orchestration.webserver --host 127.0.0.1 --port 3000
+
+serve: bootstrap
+	$(BIN)/python -m orchestration.cli recover
+	$(BIN)/python -m orchestration.webserver --host $(UI_HOST) --port $(UI_PORT)
+
+# A user of the steward server (asks the password): make user NAME=nguyen.thi.lan ROLE=steward
+user: bootstrap
+	@test -n "$(NAME)" -a -n "$(ROLE)" || { echo 'usage: make user NAME=nguyen.thi.lan ROLE=steward|reader'; exit 2; }
+	$(BIN)/python -m orchestration.webserver.users add "$(NAME)" --role "$(ROLE)"
 
 # The steward's screens in docs/images/, taken by the browser test on a run with a failing check.
 screens: bootstrap system-deps
