@@ -33,8 +33,9 @@ from ingestion.narrative_review.proposals import (
     is_narrative,
     read_proposals,
 )
-from ingestion.readers.dispatch import read_submission
+from ingestion.readers.dispatch import read_file
 from ingestion.readers.long_table import UnreadableFile
+from ingestion.readers.skips import SKIPPED_DDL, insert_skipped, skipped_report_lines
 from ingestion.reference.tables import land_reference_tables
 
 RAW_DDL = """
@@ -121,6 +122,7 @@ class FileOutcome:
     rows_accepted: int = 0
     rows_rejected: int = 0
     reason: str | None = None
+    rows_skipped: int = 0  # section, total, signature and title rows (counted in rows_read)
 
 
 @dataclass
@@ -145,6 +147,7 @@ class LandingResult:
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(RAW_DDL)
+    con.execute(SKIPPED_DDL)
     ensure_narrative_schema(con)
 
 
@@ -360,6 +363,7 @@ class _ReceivedFile:
     received_at: dt.datetime
     rows: pa.Table | None = None
     error: UnreadableFile | None = None
+    skipped: pa.Table | None = None  # skipped sheets and rows (readers/skips.py)
     proposals: Proposals | None = None  # a narrative report's figures, for review
 
 
@@ -378,7 +382,8 @@ def _receive_file(path: Path, archive_dir: Path, landed_at: dt.datetime) -> _Rec
         if is_narrative(path, data):
             received.shape, received.proposals = read_proposals(path, data, submission_id)
             return received
-        received.shape, rows = read_submission(path, data)
+        read = read_file(path, data)
+        received.shape, rows, received.skipped = read.shape, read.rows, read.skipped
         if rows.num_rows == 0:
             raise UnreadableFile(
                 "the file has a header but no rows", "tệp có tiêu đề nhưng không có dòng số liệu"
@@ -457,7 +462,8 @@ def _write_chunk(
     con.execute("commit")
     for received in chunk.new_files:
         outcome = outcomes[received.path]
-        if outcome.status in ("rejected", "partially_accepted"):
+        skipped_any = received.skipped is not None and received.skipped.num_rows > 0
+        if outcome.status in ("rejected", "partially_accepted") or skipped_any:
             write_submitter_report(con, received.archived, outcome)
     remove_from_inbox([f.path for f in chunk.files])
     return [outcomes[f.path] for f in chunk.files]
@@ -488,7 +494,17 @@ def _outcome(received: _ReceivedFile, counts: dict[str, tuple[int, int]]) -> Fil
     rejected = read - accepted
     status = "accepted" if rejected == 0 else "partially_accepted" if accepted else "rejected"
     reason = None if rejected == 0 else f"{rejected} of {read} rows rejected; see raw.rejections"
-    return FileOutcome(name, submission_id, status, read, accepted, rejected, reason)
+    # Rows read = accepted + rejected + skipped (each skip traced in raw.skipped_rows).
+    skipped = _rows_skipped(received)
+    return FileOutcome(
+        name, submission_id, status, read + skipped, accepted, rejected, reason, skipped
+    )
+
+
+def _rows_skipped(received: _ReceivedFile) -> int:
+    if received.skipped is None or received.skipped.num_rows == 0:
+        return 0
+    return received.skipped.column("counted").true_count
 
 
 SUBMISSION_FIELDS = [
@@ -514,6 +530,8 @@ def _insert_submissions(con, files: list[_ReceivedFile], outcomes, landed_at) ->
         reason_vi = f.error.reason_vi if f.error else None
         if o.status == "partially_accepted" or (o.status == "rejected" and not f.error):
             reason_vi = f"{o.rows_rejected} trên {o.rows_read} dòng bị từ chối"
+        if f.error is None and f.skipped is not None:
+            insert_skipped(con, f.submission_id, o.file_name, f.skipped)
         rows.append(
             (
                 f.submission_id,
@@ -575,6 +593,8 @@ def write_submitter_report(
             f"... và {len(rows) - REPORT_ROWS_LISTED} lỗi khác / and "
             f"{len(rows) - REPORT_ROWS_LISTED} more"
         )
+    listed = REPORT_ROWS_LISTED
+    lines += skipped_report_lines(con, outcome.submission_id, outcome.file_name, listed)
     report = archived.with_name(archived.name + REPORT_SUFFIX)
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return report

@@ -1,84 +1,111 @@
-"""Which reader a file needs, by its ending and, for workbooks, by its sheets."""
+"""Which reader a file needs, by its ending and, for workbooks, by what is in them."""
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
-from ingestion.normalise import fold
-from ingestion.readers.form_workbook import SHEET_TITLES, read_form
 from ingestion.readers.json_form import read_json_submission
 from ingestion.readers.long_table import UnreadableFile, read_long_csv
+from ingestion.readers.skips import skipped_table, split_skipped
+from ingestion.readers.workbook import is_plain, read_workbook
 from ingestion.readers.xlsx_fast import open_fast, read_long_fast
 from ingestion.readers.xlsx_long import (
     LONG_COLUMNS,
     empty_texts,
     open_workbook,
     read_long_workbook,
-    row_number_array,
 )
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".json")
-# The columns every reader's rows are given in, whatever the shape.
-ROW_COLUMNS = ["row_number", "source_location", *LONG_COLUMNS]
-_FORM_SHEETS = {fold(title) for title in SHEET_TITLES.values()}
+# The columns every reader's rows are given in, whatever the shape: where the row is, its
+# cells as text, the reader's reason to reject its value cell (a date Excel made of '8/8',
+# a formula without a result), and 'typed' for a number a workbook or JSON cell held.
+ROW_COLUMNS = [
+    "row_number",
+    "source_location",
+    *LONG_COLUMNS,
+    "cell_reason_en",
+    "cell_reason_vi",
+    "number_convention",
+]
+
+
+@dataclass
+class ReadFile:
+    """A file's rows (ROW_COLUMNS) and what was skipped (skips.SKIPPED_COLUMNS): hidden
+    and other sheets, title, section, total and signature rows."""
+
+    shape: str
+    rows: pa.Table
+    skipped: pa.Table = field(default_factory=lambda: skipped_table([]))
+
+    @property
+    def rows_skipped(self) -> int:
+        """Skipped rows of the sheets (sheets themselves are not rows)."""
+        return self.skipped.column("counted").true_count if self.skipped.num_rows else 0
 
 
 def read_submission(path: Path, data: bytes) -> tuple[str, pa.Table]:
     """(shape, rows) of one file; raises UnreadableFile with the reason for the submitter."""
+    read = read_file(path, data)
+    return read.shape, read.rows
+
+
+def read_file(path: Path, data: bytes) -> ReadFile:
+    """The file's rows and skips; raises UnreadableFile with the reason for the submitter."""
     suffix = path.suffix.lower()
+    skipped: list[tuple] = []
     # Narrative reports are routed before (ingestion/narrative_review/proposals.py): a .txt
     # that comes here is a table ("Unicode Text" saved from Excel).
     if suffix in (".csv", ".txt"):
-        shape, table = "long_csv", read_long_csv(data).rows
+        long = read_long_csv(data)
+        shape, table, skipped = "long_csv", long.rows, list(long.skipped)
     elif suffix == ".json":
         shape, table = "json_form", read_json_submission(data).rows
     elif suffix == ".xlsx":
-        shape, table = _read_workbook(data)
+        shape, table, skipped = _read_workbook(data)
     else:
         from ingestion.narrative import NARRATIVE_SUFFIXES
 
         accepted = ", ".join(ACCEPTED_SUFFIXES + NARRATIVE_SUFFIXES)
         raise UnreadableFile(
-            f"files ending in {suffix or '(no extension)'} are not accepted; "
-            f"send {accepted}",
-            f"không nhận tệp có đuôi {suffix or '(không có đuôi)'}; "
-            f"hãy gửi {accepted}",
+            f"files ending in {suffix or '(no extension)'} are not accepted; send {accepted}",
+            f"không nhận tệp có đuôi {suffix or '(không có đuôi)'}; hãy gửi {accepted}",
         )
-    return shape, _uniform(shape, table)
+    rows, skipped_rows = split_skipped(_uniform(table))
+    return ReadFile(shape, rows, skipped_table(skipped + skipped_rows))
 
 
-def _read_workbook(data: bytes) -> tuple[str, pa.Table]:
-    """A reporting form (known by its sheets) or a long workbook. A long workbook is read by
-    fastexcel when it can be sure to read the cells as calamine does (xlsx_fast), else by
-    calamine; a file fastexcel cannot open is opened by calamine, which gives the reason."""
-    fast = open_fast(data)
-    names = fast.sheet_names if fast is not None else open_workbook(data).sheet_names
-    if {fold(name) for name in names} & _FORM_SHEETS:
-        return "reporting_form", read_form(data).rows
-    long = read_long_fast(data, fast) if fast is not None else None
-    if long is None:
-        long = read_long_workbook(open_workbook(data))
-    return "long_xlsx", long.rows
+def _read_workbook(data: bytes) -> tuple[str, pa.Table, list[tuple]]:
+    """A workbook as Excel shows it (workbook.read_workbook: every visible sheet, formats,
+    merged cells, formulas, the header below a title), or, when is_plain shows it is one
+    plain table, by the fast readers: fastexcel when it can be sure to read the cells as
+    calamine does (xlsx_fast), else calamine."""
+    if is_plain(data):
+        fast = open_fast(data)
+        long = read_long_fast(data, fast) if fast is not None else None
+        if long is None:
+            try:
+                long = read_long_workbook(open_workbook(data))
+            except UnreadableFile:
+                long = None  # the careful reader finds a header below a title, or says why
+        if long is not None:
+            return "long_xlsx", long.rows, []
+    read = read_workbook(data)
+    shape = "reporting_form" if read.form_sheets else "long_xlsx"
+    return shape, read.rows, read.skipped
 
 
-def _uniform(shape: str, table: pa.Table) -> pa.Table:
-    """ROW_COLUMNS in order. A form's rows live on several sheets, so its row numbers are
-    renumbered in reading order and the sheet and Excel row kept as the location."""
+def _uniform(table: pa.Table) -> pa.Table:
+    """ROW_COLUMNS in order, a column a reader does not give filled with its default."""
     n = table.num_rows
-    if shape == "reporting_form":
-        sheets = table.column("sheet").to_pylist()
-        rows = table.column("row_number").to_pylist()
-        location = [f"{sheet}!{row}" for sheet, row in zip(sheets, rows, strict=True)]
-        table = table.set_column(
-            table.column_names.index("row_number"),
-            "row_number",
-            row_number_array(1, n),
-        )
-        table = table.append_column("source_location", pa.array(location, pa.string()))
-    else:
-        table = table.append_column("source_location", pa.nulls(n, pa.string()))
     present = set(table.column_names)
-    for name in LONG_COLUMNS:
-        if name not in present:
+    for name in ROW_COLUMNS:
+        if name in present:
+            continue
+        if name in ("source_location", "cell_reason_en", "cell_reason_vi"):
+            table = table.append_column(name, pa.nulls(n, pa.string()))
+        else:
             table = table.append_column(name, empty_texts(n))
     return table.select(ROW_COLUMNS)

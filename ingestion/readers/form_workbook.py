@@ -15,16 +15,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, Protection
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ingestion.normalise.text import fold
-from ingestion.readers.headers import canonical_column
 from ingestion.readers.long_table import LongTable, UnreadableFile
-from ingestion.readers.xlsx_long import (
-    cell_text,
-    long_table,
-    open_workbook,
-    sheet_values,
-    value_text,
-)
+from ingestion.readers.workbook import FORM_LABELS, FORM_TITLES, read_workbook
+from ingestion.readers.xlsx_long import LONG_COLUMNS, long_table
 
 __all__ = [
     "FORM_HEADER",
@@ -35,13 +28,8 @@ __all__ = [
     "write_form",
 ]
 
-SHEET_TITLES = {
-    "members": "Hội viên",
-    "programmes": "Chương trình",
-    "finances": "Tài chính",
-    "targets": "Chỉ tiêu",
-}
-HEADER_LABELS = ("Mã đơn vị", "Tên đơn vị", "Kỳ báo cáo")  # A1..A3, values in B1..B3
+SHEET_TITLES = dict(zip(("members", "programmes", "finances", "targets"), FORM_TITLES, strict=True))
+HEADER_LABELS = FORM_LABELS  # A1..A3, values in B1..B3
 TABLE_HEADER_ROW = 5
 FORM_HEADER = ("Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Giá trị", "Ghi chú")
 _EDITABLE_COLUMNS = (4, 5)  # 'Giá trị', 'Ghi chú'
@@ -108,78 +96,37 @@ def write_form(
     workbook.save(path)
 
 
-_FOLDED_TITLES = {fold(title) for title in SHEET_TITLES.values()}
-_FOLDED_LABELS = tuple(fold(label) for label in HEADER_LABELS)
-
-
-def _cell(rows: list[list[str]], row: int, column: int) -> str:
-    """Text of the cell at 1-based (row, column), '' beyond the used area."""
-    if row > len(rows) or column > len(rows[row - 1]):
-        return ""
-    return rows[row - 1][column - 1]
-
-
-def _get(row: list[str], where: dict[str | None, int], canonical: str) -> str:
-    """Text of the row's cell under the canonical column, '' if there is none."""
-    index = where.get(canonical)
-    return row[index] if index is not None and index < len(row) else ""
-
-
 def read_form(data: bytes) -> LongTable:
     """Read a filled form: one row per indicator whose 'Giá trị' cell is not blank.
 
     Columns: row_number (the Excel row), the long columns (unit and period from the header
     block; programme and disaggregation empty), and `sheet`, the sheet's title, since a row
-    number alone does not say where in a four-sheet workbook the value is.
+    number alone does not say where in a four-sheet workbook the value is. The sheets are
+    read by workbook.read_workbook, as landing reads them (formats, merges, formulas).
     """
-    workbook = open_workbook(data)
-    row_numbers: list[int] = []
-    columns: dict[str, list[str]] = {
-        name: [] for name in ("sheet", "unit", "period", "indicator", "value_text")
-    }
-    columns |= {"unit_of_measure": [], "note": []}
-    form_sheets = [name for name in workbook.sheet_names if fold(name) in _FOLDED_TITLES]
-    if not form_sheets:
+    read = read_workbook(data)
+    if not read.form_sheets:
         raise UnreadableFile(
             f"no sheet of the reporting form ({', '.join(SHEET_TITLES.values())}) was found",
             f"không tìm thấy trang tính nào của mẫu báo cáo ({', '.join(SHEET_TITLES.values())})",
         )
-    for name in form_sheets:
-        values = sheet_values(workbook.get_sheet_by_name(name))
-        rows = [[cell_text(v) for v in row] for row in values]
-        labels = tuple(fold(_cell(rows, row, 1)) for row in (1, 2, 3))
-        unit, period = _cell(rows, 1, 2).strip(), _cell(rows, 3, 2).strip()
-        if labels != _FOLDED_LABELS or not unit or not period:
-            raise UnreadableFile(
-                f"sheet {name!r}: rows 1-3 must give {', '.join(HEADER_LABELS)} in column B; "
-                "use the form as it was sent",
-                f"trang {name!r}: dòng 1-3 phải ghi {', '.join(HEADER_LABELS)} ở cột B; "
-                "hãy dùng đúng mẫu đã gửi",
-            )
-        header = rows[TABLE_HEADER_ROW - 1] if len(rows) >= TABLE_HEADER_ROW else []
-        where = {canonical_column(h): i for i, h in enumerate(header) if h.strip()}
-        if "indicator" not in where or "value" not in where:
-            raise UnreadableFile(
-                f"sheet {name!r}: row {TABLE_HEADER_ROW} must be the table header "
-                f"{', '.join(FORM_HEADER)}",
-                f"trang {name!r}: dòng {TABLE_HEADER_ROW} phải là tiêu đề bảng "
-                f"{', '.join(FORM_HEADER)}",
-            )
-        for excel_row in range(TABLE_HEADER_ROW + 1, len(rows) + 1):
-            row = rows[excel_row - 1]
-            # The value cell as value_text writes it: a typed 87.6 is '87,6', read as typed.
-            index = where["value"]
-            cells = values[excel_row - 1]
-            value = value_text(cells[index]) if index < len(cells) else ""
-            # A blank value cell is an indicator the unit did not report, not a zero.
-            if not value.strip():
-                continue
-            row_numbers.append(excel_row)
-            columns["sheet"].append(name)
-            columns["unit"].append(unit)
-            columns["period"].append(period)
-            columns["indicator"].append(_get(row, where, "indicator"))
-            columns["value_text"].append(value)
-            columns["unit_of_measure"].append(_get(row, where, "unit_of_measure"))
-            columns["note"].append(_get(row, where, "note"))
-    return long_table(row_numbers, columns)
+    rows = read.rows
+    sheets, excel_rows = (
+        zip(
+            *(
+                location.rpartition("!")[::2]
+                for location in rows.column("source_location").to_pylist()
+            ),
+            strict=True,
+        )
+        if rows.num_rows
+        else ((), ())
+    )
+    in_form = [sheet in read.form_sheets for sheet in sheets]
+    columns = {
+        name: [v for v, keep in zip(rows.column(name).to_pylist(), in_form, strict=True) if keep]
+        for name in LONG_COLUMNS
+    }
+    columns["sheet"] = [s for s, keep in zip(sheets, in_form, strict=True) if keep]
+    numbers = [int(r) for r, keep in zip(excel_rows, in_form, strict=True) if keep]
+    return long_table(numbers, columns)

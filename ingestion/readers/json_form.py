@@ -9,6 +9,7 @@ and forty-five, the Vietnamese way. A value sent as text is kept as sent, as fro
 from __future__ import annotations
 
 import json
+import logging
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -22,6 +23,8 @@ from ingestion.readers.long_table import LongTable, UnreadableFile, decode_text
 from ingestion.readers.xlsx_long import long_table
 
 __all__ = ["load_schema", "read_json_submission"]
+
+log = logging.getLogger(__name__)
 
 _SCHEMA_PACKAGE = "ingestion.reference"
 _SCHEMA_FILE = "submission.schema.json"
@@ -77,16 +80,21 @@ def read_json_submission(data: bytes) -> LongTable:
     try:
         document = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
     except ValueError as exc:
+        # The parser's words (English, with offsets) go to the log; the clerk gets the line.
+        log.info("JSON parse error: %s", exc)
+        where = getattr(exc, "lineno", None)
+        at_en = f" (line {where})" if where else ""
+        at_vi = f" (dòng {where})" if where else ""
         raise UnreadableFile(
-            f"the file is not valid JSON: {exc}", f"tệp không phải JSON hợp lệ: {exc}"
+            f"the file is not valid JSON{at_en}", f"tệp không phải JSON hợp lệ{at_vi}"
         ) from exc
     validator = Draft202012Validator(load_schema())
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
     if errors:
         listed_en = "; ".join(f"{_json_path(e)}: {e.message}" for e in errors)
+        log.info("JSON form validation: %s", listed_en)
         listed_vi = "; ".join(
-            f"{_json_path(e)}: {_REASONS_VI.get(str(e.validator), 'không hợp lệ')} ({e.message})"
-            for e in errors
+            f"{_json_path(e)}: {_REASONS_VI.get(str(e.validator), 'không hợp lệ')}" for e in errors
         )
         raise UnreadableFile(
             f"the submission does not match the form: {listed_en}",
@@ -99,6 +107,10 @@ def read_json_submission(data: bytes) -> LongTable:
         "period": [to_nfc(document["period"])] * n,
         "indicator": [to_nfc(v["indicator"]) for v in values],
         "value_text": [_number_text(v["value"]) for v in values],
+        # A JSON number is unambiguous: read the national way, whatever the texts say.
+        "number_convention": [
+            "typed" if isinstance(v["value"], Decimal | int) else "" for v in values
+        ],
         **{
             name: [to_nfc(v.get(name, "")) for v in values]
             for name in ("unit_of_measure", "disaggregation", "note")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import pyarrow.csv as pacsv
 from ingestion.normalise import decode_bytes
 
 REQUIRED_COLUMNS = ("unit", "period", "indicator", "value")
+log = logging.getLogger(__name__)
 _THREADED_PARSE_CHARS = 4_000_000
 
 
@@ -33,9 +35,11 @@ class UnreadableFile(ValueError):
 
 @dataclass(frozen=True)
 class LongTable:
-    """Rows of text with their 1-based row number in the file (the header is row 1)."""
+    """Rows of text with their 1-based row number in the file (the header is row 1), and
+    the rows skipped before the header (skips.SKIPPED_COLUMNS tuples)."""
 
     rows: pa.Table  # columns: row_number, unit, period, indicator, value_text
+    skipped: tuple[tuple, ...] = ()
 
 
 def decode_text(data: bytes) -> str:
@@ -46,11 +50,12 @@ def decode_text(data: bytes) -> str:
     """
     decoded = decode_bytes(data)
     if decoded.damaged:
+        log.info("damaged text (%s): %s", decoded.encoding, decoded.damage_reason)
         raise UnreadableFile(
             f"the Vietnamese text in the file is damaged ({decoded.damage_reason}; read as "
             f"{decoded.encoding}); save it again as CSV UTF-8 and send it again",
-            f"chữ tiếng Việt trong tệp bị lỗi ({decoded.damage_reason}); hãy lưu lại dạng "
-            "CSV UTF-8 và gửi lại",
+            "chữ tiếng Việt trong tệp bị lỗi (mất dấu, sai bảng mã hoặc ký tự lạ); hãy lưu lại "
+            "dạng CSV UTF-8 và gửi lại",
         )
     return decoded.text
 
@@ -59,9 +64,19 @@ def decode_text(data: bytes) -> str:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)?")
 
 
-# A line of only commas, quotes and white space (Unicode's, line ends included, so a quoted
-# value over several lines is covered): a candidate blank row.
-_MAYBE_BLANK_ROW = re.compile(r'^[\s",]*,[\s",]*$', re.MULTILINE)
+# A line of only separators, quotes and white space (Unicode's, line ends included, so a
+# quoted value over several lines is covered): a candidate blank row.
+def _maybe_blank_row(delimiter: str) -> re.Pattern[str]:
+    d = re.escape(delimiter)
+    return re.compile(rf'^[\s"{d}]*{d}[\s"{d}]*$', re.MULTILINE)
+
+
+# The separators Excel writes: ',' (English locale), ';' (Vietnamese and other locales
+# where ',' is the decimal mark), tab ("Unicode Text", "Text (Tab delimited)").
+DELIMITERS = (",", ";", "\t")
+# Excel reads (and some tools write) a first line 'sep=;' naming the separator.
+_SEP_LINE = re.compile(r"^sep=(.)\s*$")
+HEADER_SEARCH_LINES = 30
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -74,7 +89,50 @@ def _lines(text: str) -> Iterator[str]:
         yield match.group()
 
 
-def _row_numbers(text: str, rows: int) -> pa.Array:
+def _header_position(text: str) -> tuple[str, int, int, list[str]]:
+    """(delimiter, offset of the header in the text, lines before it, the header) of a
+    file: the first record, within the first HEADER_SEARCH_LINES lines, that names the
+    required columns when split by one of DELIMITERS. A file whose header is found nowhere
+    is read from its first record that is not blank, by the delimiter that splits its first
+    line most, so that map_header gives the reason."""
+    from ingestion.readers.headers import canonical_column
+
+    starts = [0]
+    for number, line in enumerate(_lines(text)):
+        if number > 4 * HEADER_SEARCH_LINES:
+            break
+        starts.append(starts[-1] + len(line))
+    first_line = next((line for line in _lines(text) if line.strip()), "")
+    sep = _SEP_LINE.match(first_line.strip()) if text.startswith(first_line) else None
+    candidates = (sep.group(1),) if sep else DELIMITERS
+    found: list[tuple[str, int, int, list[str]]] = []
+    for delimiter in candidates:
+        reader = csv.reader(_lines(text), delimiter=delimiter)
+        previous = 0
+        for record in reader:
+            line, previous = previous, reader.line_num
+            if line >= HEADER_SEARCH_LINES or line + 1 >= len(starts):
+                break
+            if (sep and line == 0) or not any(field.strip() for field in record):
+                continue
+            named = {canonical_column(field) for field in record if field.strip()}
+            if all(c in named for c in REQUIRED_COLUMNS):
+                found.append((delimiter, starts[line], line, record))
+                break
+    if found:
+        return min(found, key=lambda position: position[2])
+    delimiter = candidates[0] if sep else max(DELIMITERS, key=first_line.count)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
+    previous = 0
+    for record in reader:
+        line, previous = previous, reader.line_num
+        if (sep and line == 0) or not record:
+            continue
+        return delimiter, starts[line] if line < len(starts) else 0, line, record
+    return delimiter, 0, 0, []
+
+
+def _row_numbers(text: str, rows: int, delimiter: str = ",", first: int = 2) -> pa.Array:
     """The row number of each data row as a spreadsheet shows the file: pyarrow skips blank
     lines, but a submitter counting rows counts them (a quoted value over several lines stays
     one row, in both).
@@ -86,24 +144,28 @@ def _row_numbers(text: str, rows: int) -> pa.Array:
     from ingestion.readers.xlsx_long import row_number_array
 
     if text.count("\n") - text.endswith("\n") == rows:
-        return row_number_array(2, rows)
-    numbers = [n for n, record in enumerate(csv.reader(_lines(text)), start=1) if record]
+        return row_number_array(first, rows)
+    records = csv.reader(_lines(text), delimiter=delimiter)
+    numbers = [n for n, record in enumerate(records, start=first - 1) if record]
     if len(numbers) != rows + 1:  # the header and each row pyarrow read; should not happen
-        return row_number_array(2, rows)
+        return row_number_array(first, rows)
     return pa.array(numbers[1:], pa.int64())
 
 
 def read_long_csv(data: bytes) -> LongTable:
+    """A long table saved as text: CSV with ',' or ';', or tab-separated "Unicode Text"
+    (UTF-16 with a BOM), with CRLF or LF line ends; the header may stand below title lines
+    (each traced as skipped)."""
     text = decode_text(data)
     # Same as `not text.strip()`, without copying the text.
     if not text or text.isspace():
         raise UnreadableFile("the file is empty", "tệp trống")
-    # The first record that is not a blank line, as pyarrow takes it: a list of no names would
-    # leave pyarrow guessing column types ('01' read as the number 1).
-    header = next(record for record in csv.reader(_lines(text)) if record)
+    delimiter, offset, lines_before, header = _header_position(text)
+    skipped = _title_lines(text, offset, lines_before, delimiter)
+    body = text[offset:] if offset else text
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(body.encode("utf-8")),
             convert_options=pacsv.ConvertOptions(
                 # Every cell stays text (a period `2024` is not a number, `007` keeps its
                 # zeros); an empty cell stays an empty string.
@@ -112,26 +174,36 @@ def read_long_csv(data: bytes) -> LongTable:
                 # The bytes were encoded from a str just above: valid UTF-8 by construction.
                 check_utf8=False,
             ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             # A submission is small: starting the reader's thread pool costs more than the
             # parse (about 2 ms a file, most of a national batch's CSV reading).
-            read_options=pacsv.ReadOptions(use_threads=len(text) > _THREADED_PARSE_CHARS),
+            read_options=pacsv.ReadOptions(use_threads=len(body) > _THREADED_PARSE_CHARS),
         )
     except pa.ArrowInvalid as exc:
+        # Arrow's words go to the log; the clerk gets what to do.
+        log.info("CSV parse error: %s", exc)
+        line = re.search(r"row (\d+)|line (\d+)", str(exc))
+        where = next((g for g in line.groups() if g), None) if line else None
+        at_en = f" near line {int(where) + lines_before}" if where else ""
+        at_vi = f" (gần dòng {int(where) + lines_before})" if where else ""
         raise UnreadableFile(
-            f"the CSV structure is broken: {exc}", f"cấu trúc tệp CSV bị lỗi: {exc}"
+            f"the CSV structure is broken{at_en}: a row has more or fewer columns than the "
+            "header, or a quote is not closed",
+            f"cấu trúc tệp CSV bị lỗi{at_vi}: có dòng nhiều hoặc ít cột hơn dòng tiêu đề, hoặc "
+            "dấu ngoặc kép không được đóng",
         ) from exc
     # headers.py builds on this module's errors, so it is imported here, not at the top.
     from ingestion.readers.headers import map_header
     from ingestion.readers.xlsx_long import LONG_COLUMNS, blank_in_every, empty_texts
 
     mapping = map_header(table.column_names)
-    numbers = _row_numbers(text, table.num_rows)
+    numbers = _row_numbers(body, table.num_rows, delimiter, first=lines_before + 2)
     # A row blank in every column (',,,' as a spreadsheet saves an emptied row) is dropped,
     # as a workbook's is; the rows after it keep their numbers. Looked for in Arrow only when
-    # the text has a line of nothing but commas, quotes and white space (Arrow's calls cost
-    # more than the parse of a commune's small file).
-    blank = blank_in_every(table.columns) if _MAYBE_BLANK_ROW.search(text) else None
+    # the text has a line of nothing but separators, quotes and white space (Arrow's calls
+    # cost more than the parse of a commune's small file).
+    maybe_blank = _maybe_blank_row(delimiter).search(body)
+    blank = blank_in_every(table.columns) if maybe_blank else None
     if blank is not None:
         keep = pc.invert(blank)
         table, numbers = table.filter(keep), numbers.filter(keep)
@@ -146,5 +218,28 @@ def read_long_csv(data: bytes) -> LongTable:
                 "row_number": numbers,
                 **{name: arrays.get(name, empty) for name in LONG_COLUMNS},
             }
-        )
+        ),
+        skipped=tuple(skipped),
     )
+
+
+def _title_lines(text: str, offset: int, lines_before: int, delimiter: str) -> list[tuple]:
+    """The lines with content above the header, each traced as a skipped title row."""
+    if not offset:
+        return []
+    skipped = []
+    for number, line in enumerate(_lines(text[:offset]), start=1):
+        cells = next(csv.reader([line.strip()], delimiter=delimiter), [])
+        shown = " | ".join(c.strip() for c in cells if c.strip())
+        if shown and not _SEP_LINE.match(line.strip()):
+            skipped.append(
+                (
+                    number,
+                    None,
+                    shown,
+                    "a title row above the table's header",
+                    "dòng tiêu đề phía trên bảng",
+                    True,
+                )
+            )
+    return skipped

@@ -196,6 +196,8 @@ def read_long_fast(data: bytes, workbook: fastexcel.ExcelReader | None = None) -
         if texts is None:
             return None
         columns[name] = texts
+        if name == "value_text":
+            columns["number_convention"] = _typed(batch.column(index), errors)
     return _table(batch, columns)
 
 
@@ -228,6 +230,20 @@ def _column(column: pa.Array, errors: list[Any], as_value: bool) -> pa.Array | N
         # writes a column of them.
         return text_column(column.to_pylist(), as_value=as_value)
     return None  # dates, times, booleans, whole-number columns: calamine's reader
+
+
+def _typed(column: pa.Array, errors: list[Any]) -> pa.Array:
+    """xlsx_long.typed_numbers of the value column: 'typed' where a cell held a number."""
+    n = len(column)
+    if pa.types.is_floating(column.type):
+        return pc.if_else(pc.is_valid(column), "typed", "")
+    if not pa.types.is_duration(column.type):
+        return empty_texts(n)
+    flags = [False] * n
+    for error in errors:
+        if error.detail.startswith(_FLOAT):
+            flags[error.position[0] - 1] = True
+    return pc.if_else(pa.array(flags, pa.bool_()), "typed", "")
 
 
 def _duration_column(column: pa.Array, errors: list[Any]) -> pa.Array | None:

@@ -46,6 +46,7 @@ __all__ = [
     "read_long_xlsx",
     "row_number_array",
     "text_column",
+    "typed_numbers",
     "value_text",
     "whole_numbers_text",
 ]
@@ -178,10 +179,16 @@ def read_long_workbook(workbook: CalamineWorkbook) -> LongTable:
     n = len(body)
     width = min(map(len, body), default=0)
     read: dict[str, _Texts] = {}
+    typed: pa.Array | None = None
     for index, canonical in mapping.items():
         name = "value_text" if canonical == "value" else canonical
-        read[name] = _column_texts(column_cells(body, index, width), as_value=name == "value_text")
+        cells = column_cells(body, index, width)
+        read[name] = _column_texts(cells, as_value=name == "value_text")
+        if name == "value_text":
+            typed = typed_numbers(cells)
     columns = {name: column.texts for name, column in read.items()}
+    if typed is not None:
+        columns["number_convention"] = typed
     numbers = row_number_array(2, n)
     # A wholly blank row has a blank cell in every column, so one column without a blank text
     # (the unit column, as a rule) shows there is none.
@@ -195,6 +202,14 @@ def read_long_workbook(workbook: CalamineWorkbook) -> LongTable:
         numbers = numbers.filter(keep)
         columns = {name: texts.filter(keep) for name, texts in columns.items()}
     return long_table(numbers, columns)
+
+
+def typed_numbers(cells: Sequence[Any]) -> pa.Array:
+    """'typed' for each cell holding a number, '' for the others: a typed number is what the
+    cell holds (its text is written the national way), never read by the file's texts'
+    convention (cells.file_conventions)."""
+    flags = pa.array([type(v) is float or type(v) is int for v in cells], pa.bool_())
+    return pc.if_else(flags, "typed", "")
 
 
 def column_cells(rows: list[list[Any]], index: int, width: int) -> list[Any]:

@@ -35,10 +35,10 @@ def test_same_file_twice_is_one_submission(tmp_path, con):
     assert con.execute("select count(*) from raw.submissions").fetchone()[0] == 1
     assert con.execute("select count(*) from raw.submission_values").fetchone()[0] == 1
     assert list(inbox.iterdir()) == []
-    # Every file received is kept unchanged, named by its hash and its own name.
-    archived = sorted(p.name.split("__", 1)[1] for p in archive.rglob("*.csv"))
-    assert archived == ["a-copy.csv", "a.csv"]
-    assert all(p.name.startswith(p.parent.name) for p in archive.rglob("*.csv"))
+    # The bytes are kept once, unchanged, named by their hash and ending only: the name as
+    # sent is in the database.
+    (kept,) = archive.rglob("*.csv")
+    assert (kept.name, kept.parent.name) == (content_hash(body.encode()) + ".csv", kept.name[:2])
     (archived_path,) = con.execute("select archived_path from raw.submissions").fetchone()
     assert Path(archived_path).read_text(encoding="utf-8") == body
 
@@ -69,7 +69,8 @@ def test_bad_rows_rejected_with_reasons_and_counts_add_up(tmp_path, con):
     ]
     assert "month" in rejections[2][3]
     assert all(r[3] and r[4] for r in rejections)
-    (report,) = (tmp_path / "archive").rglob("*__mixed.csv.report.txt")
+    (archived,) = con.execute("select archived_path from raw.submissions").fetchone()
+    report = Path(archived + ".report.txt")
     text = report.read_text(encoding="utf-8")
     assert "mixed.csv" in text and "dòng / row 3" in text and "không có" in text
     row = con.execute(
@@ -109,7 +110,10 @@ def test_unreadable_file_rejected_whole_with_reason(tmp_path, con, name, content
     ).fetchall()
     assert stored[0][:2] == (name, "rejected")
     assert reason in stored[0][2] and stored[0][3]
-    assert any(p.name.endswith(f"__{name}") for p in (tmp_path / "archive").rglob("*"))
+    archived, submission_id = con.execute(
+        "select archived_path, submission_id from raw.submissions"
+    ).fetchone()
+    assert Path(archived).is_file() and Path(archived).name.startswith(submission_id)
 
 
 @pytest.mark.parametrize(
@@ -128,7 +132,8 @@ def test_vietnamese_values_are_normalised_and_original_kept(
     tmp_path, con, text, value, approximate, whole
 ):
     inbox = tmp_path / "inbox"
-    write(inbox, "v.csv", HEADER + f'P2025-01,năm 2025,members_total,"{text}"\n')
+    # Money, so that 4,2 is a value it can take (a count must be whole).
+    write(inbox, "v.csv", HEADER + f'P2025-01,năm 2025,fin_money_mobilised,"{text}"\n')
     land_inbox(inbox, tmp_path / "archive", con)
     row = con.execute(
         "select value, value_text, value_approximate, value_whole, period_code, period_text "
@@ -273,7 +278,7 @@ def test_a_run_of_many_chunks_lands_each_file_once_in_name_order(tmp_path, con):
     write(inbox, "b.csv", HEADER + "P2025-01,2025,women_18_plus,1.800\nP2025-01,2025,x,1\n")
     write(inbox, "c.csv", "")
     write(inbox, "d.csv", good)  # the bytes of a.csv, two chunks later
-    write(inbox, "e.csv", HEADER + 'P2025-01,2025,members_admitted,"4,2"\n')
+    write(inbox, "e.csv", HEADER + 'P2025-01,2025,fin_money_mobilised,"4,2"\n')
     threads = con.execute("select current_setting('threads')").fetchone()
     result = land_inbox(inbox, tmp_path / "archive", con, chunk_rows=1)
     # Landing runs DuckDB on one thread while it works, and gives the setting back.
@@ -288,7 +293,7 @@ def test_a_run_of_many_chunks_lands_each_file_once_in_name_order(tmp_path, con):
     assert con.execute(
         "select indicator_code, value from raw.submission_values order by indicator_code"
     ).fetchall() == [
-        ("members_admitted", 4.2),
+        ("fin_money_mobilised", 4.2),
         ("members_total", 1000.0),
         ("women_18_plus", 1800.0),
     ]
@@ -303,7 +308,7 @@ def test_archive_writes_each_file_whole_once_and_mends_one_cut_short(tmp_path: P
     sid = content_hash(data)
 
     target = archive_file(source, data, sid, archive)
-    assert target == archive / sid[:2] / f"{sid}__a.csv"
+    assert target == archive / sid[:2] / f"{sid}.csv"
     assert target.read_bytes() == data
 
     # The same bytes again: the archived file is left as it is, not written again.

@@ -10,6 +10,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from ingestion.inbox import record_sightings
 from ingestion.landing import land_inbox
 
 HEADER = "unit,period,indicator,value,disaggregation\n"
@@ -138,27 +139,59 @@ def test_disaggregation_not_allowed_or_unknown_is_a_rejected_row(
     assert reason in reason_en and reason_vi
 
 
-def test_received_at_is_the_inbox_mtime_capped_at_landing(tmp_path, con):
+def test_received_at_is_when_the_pipeline_first_saw_the_file_not_its_mtime(tmp_path, con):
+    """A copy tool keeps a file's modification time, so a back-dated file would look on time:
+    the received time is the first sighting of the file in the inbox (by the sensor or by
+    landing), and the mtime is kept beside it as information only."""
     landed_at = dt.datetime(2026, 1, 20, 2, 0)
     inbox = tmp_path / "inbox"
-    write(inbox, "early.csv", HEADER + "P2025-01,2025,members_total,1,\n", dt.datetime(2026, 1, 5))
-    write(inbox, "future.csv", HEADER + "P2025-04,2025,members_total,1,\n", dt.datetime(2027, 1, 1))
+    seen = write(
+        inbox, "seen.csv", HEADER + "P2025-01,2025,members_total,1,\n", dt.datetime(2026, 1, 5)
+    )
+    record_sightings(inbox, {seen: dt.datetime(2026, 1, 9, tzinfo=dt.UTC).timestamp()})
+    write(
+        inbox, "backdated.csv", HEADER + "P2025-04,2025,members_total,1,\n", dt.datetime(2025, 6, 1)
+    )
     land_inbox(inbox, tmp_path / "archive", con, landed_at=landed_at)
     rows = con.execute(
-        "select file_name, received_at, landed_at from raw.submissions order by file_name"
+        "select s.file_name, s.received_at, s.file_mtime, r.received_at, r.file_mtime, "
+        "s.landed_at from raw.submissions s join raw.submission_receipts r using (submission_id) "
+        "order by s.file_name"
     ).fetchall()
     assert rows == [
-        ("early.csv", dt.datetime(2026, 1, 5), landed_at),
-        ("future.csv", landed_at, landed_at),
+        # Not seen before this landing (whose clock says 20 January): received then, not in June.
+        (
+            "backdated.csv",
+            landed_at,
+            dt.datetime(2025, 6, 1),
+            landed_at,
+            dt.datetime(2025, 6, 1),
+            landed_at,
+        ),
+        (
+            "seen.csv",
+            dt.datetime(2026, 1, 9),
+            dt.datetime(2026, 1, 5),
+            dt.datetime(2026, 1, 9),
+            dt.datetime(2026, 1, 5),
+            landed_at,
+        ),
     ]
+
+
+def arrive(inbox: Path, name: str, text: str, when: dt.datetime) -> Path:
+    """A file that arrived, and was seen by the pipeline, at `when`."""
+    path = write(inbox, name, text, when)
+    record_sightings(inbox, {path: when.replace(tzinfo=dt.UTC).timestamp()})
+    return path
 
 
 def test_a_revision_lands_beside_its_original_and_both_stay_in_history(tmp_path, con):
     inbox = tmp_path / "inbox"
     original = HEADER + "P2025-01,2025,members_total,1000,\nP2025-01,2025,women_18_plus,2000,\n"
-    write(inbox, "v1.csv", original, dt.datetime(2026, 1, 5))
+    arrive(inbox, "v1.csv", original, dt.datetime(2026, 1, 5))
     land_inbox(inbox, tmp_path / "archive", con, landed_at=dt.datetime(2026, 1, 6))
-    write(inbox, "v2.csv", original.replace("1000", "1100"), dt.datetime(2026, 1, 9))
+    arrive(inbox, "v2.csv", original.replace("1000", "1100"), dt.datetime(2026, 1, 9))
     land_inbox(inbox, tmp_path / "archive", con, landed_at=dt.datetime(2026, 1, 10))
     history = con.execute(
         "select s.file_name, s.received_at, v.value from raw.submission_values v "
@@ -176,8 +209,8 @@ def test_a_revision_lands_beside_its_original_and_both_stay_in_history(tmp_path,
         "order by s.received_at desc, s.submission_id desc limit 1"
     ).fetchone()
     assert latest == (1100.0,)
-    archived = (tmp_path / "archive").rglob("*.csv")
-    assert sorted(p.name.split("__", 1)[1] for p in archived) == ["v1.csv", "v2.csv"]
+    archived = con.execute("select archived_path from raw.submissions").fetchall()
+    assert all(Path(path).is_file() for (path,) in archived) and len(archived) == 2
 
 
 def test_typed_numbers_land_as_the_number_and_text_is_read_the_vietnamese_way(tmp_path, con):
@@ -190,15 +223,17 @@ def test_typed_numbers_land_as_the_number_and_text_is_read_the_vietnamese_way(tm
     assert sheet is not None
     sheet.append(["unit", "period", "indicator", "value"])
     sheet.append(["P2025-01", "2025", "members_total", "12.345"])  # text
-    sheet.append(["P2025-01", "2025", "prog_poor_households", 12.345])  # a typed number
-    sheet.append(["P2025-01", "2025", "members_lost", 7.5])
+    # Typed numbers with a fraction, for indicators that take one (money, a rate; a count
+    # must be whole).
+    sheet.append(["P2025-01", "2025", "fin_money_mobilised", 12.345])
+    sheet.append(["P2025-01", "2025", "members_rate", 7.5])
     workbook.save(inbox / "typed.xlsx")
     document = {
         "unit": "P2025-04",
         "period": "2025",
         "values": [
             {"indicator": "members_total", "value": "12.345"},
-            {"indicator": "prog_poor_households", "value": 12.345},
+            {"indicator": "fin_money_mobilised", "value": 12.345},
         ],
     }
     (inbox / "web.json").write_text(json.dumps(document), encoding="utf-8")
@@ -210,10 +245,10 @@ def test_typed_numbers_land_as_the_number_and_text_is_read_the_vietnamese_way(tm
     ).fetchall()
     assert landed == [
         ("P2025-01", "members_total", "12.345", 12_345.0),
-        ("P2025-01", "prog_poor_households", "12,345", 12.345),
-        ("P2025-01", "members_lost", "7,5", 7.5),
+        ("P2025-01", "fin_money_mobilised", "12,345", 12.345),
+        ("P2025-01", "members_rate", "7,5", 7.5),
         ("P2025-04", "members_total", "12.345", 12_345.0),
-        ("P2025-04", "prog_poor_households", "12,345", 12.345),
+        ("P2025-04", "fin_money_mobilised", "12,345", 12.345),
     ]
 
 

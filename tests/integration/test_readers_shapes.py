@@ -61,8 +61,18 @@ def test_xlsx_round_trip_with_vietnamese_shuffled_headers(tmp_path: Path) -> Non
         tmp_path / "long.xlsx",
     )
     table = read_long_xlsx(data)
-    assert table.rows.column_names == LONG_COLUMNS
-    rows = _rows(table)
+    # Plus whether each value cell held a typed number (read the national way).
+    assert table.rows.column_names == [*LONG_COLUMNS, "number_convention"]
+    assert table.rows.column("number_convention").to_pylist() == [
+        "typed",
+        "typed",
+        "",
+        "typed",
+        "",
+    ]
+    rows = [
+        {k: v for k, v in row.items() if k != "number_convention"} for row in _rows(table)
+    ]
     assert [r["row_number"] for r in rows] == [2, 3, 5, 6, 7]
     # Typed numbers with a fraction get a decimal comma (see value_text); text stays as typed.
     assert [r["value_text"] for r in rows] == ["12", "0,35", "1.293 tỷ", "1234567,891", ""]
@@ -153,7 +163,9 @@ def test_json_valid_submission() -> None:
         ' {"indicator": "X", "value": 1.50, "disaggregation": "dân tộc thiểu số"}]}'
     ).encode()
     table = read_json_submission(raw)
-    assert table.rows.column_names == [*LONG_COLUMNS, "form", "submitted_by"]
+    assert table.rows.column_names == [*LONG_COLUMNS, "number_convention", "form", "submitted_by"]
+    # JSON numbers are typed: read the national way whatever the file's texts say.
+    assert table.rows.column("number_convention").to_pylist() == ["typed", "typed", "", "typed"]
     rows = _rows(table)
     assert [r["row_number"] for r in rows] == [1, 2, 3, 4]
     assert [r["value_text"] for r in rows] == ["12345", "0,35", "1.293 tỷ", "1,50"]

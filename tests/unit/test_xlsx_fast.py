@@ -82,12 +82,14 @@ def test_a_header_starting_further_right_is_still_in_row_one() -> None:
     assert values(data) == ["3,5"]
 
 
-def test_a_header_not_in_row_one_is_left_to_calamine(tmp_path: Path) -> None:
+def test_a_header_not_in_row_one_is_left_to_the_careful_reader(tmp_path: Path) -> None:
     data = workbook([HEADER, ["01", "2025", "A", 1]], first_row=2)
     assert not header_in_row_one(data)
     assert read_long_fast(data) is None
-    with pytest.raises(UnreadableFile, match="no header in row 1"):
-        read_submission(tmp_path / "late_header.xlsx", data)
+    # Found below the blank first row, with its Excel row number.
+    _, rows = read_submission(tmp_path / "late_header.xlsx", data)
+    assert rows.column("row_number").to_pylist() == [3]
+    assert rows.column("value_text").to_pylist() == ["1"]
 
 
 def test_a_styled_but_empty_first_row_is_not_a_header() -> None:

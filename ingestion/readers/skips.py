@@ -1,0 +1,218 @@
+"""Rows of a table that are not data: section rows, total rows, signature blocks.
+
+Clerks' tables carry them between and after the figures: 'I. CÔNG TÁC HỘI VIÊN' (a section
+heading, often merged across the row), 'Tổng cộng' (a total the warehouse computes itself;
+landing it would count the figures twice), and the signature block ('Người lập biểu',
+'TM. BAN THƯỜNG VỤ', '(Ký, ghi rõ họ tên)', a name). Each is skipped, never silently: the
+row and the reason go to the submitter report. Every reader's rows pass through
+`split_skipped`, so the rule is the same for CSV and workbooks.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ingestion.normalise.text import fold
+
+__all__ = ["SKIPPED_COLUMNS", "skipped_table", "split_skipped"]
+
+# (name, type) of the skipped rows and sheets every reader reports. row_number is null for a
+# whole sheet (hidden, or holding no table); `counted` says whether the skip is a row of the
+# sheet (counted in 'rows read') or a sheet.
+SKIPPED_COLUMNS: list[tuple[str, pa.DataType]] = [
+    ("row_number", pa.int64()),
+    ("source_location", pa.string()),
+    ("cell_text", pa.string()),
+    ("reason_en", pa.string()),
+    ("reason_vi", pa.string()),
+    ("counted", pa.bool_()),
+]
+_SCHEMA = pa.schema(SKIPPED_COLUMNS)
+
+TOTAL_EN = "a total row ('Tổng cộng'): the warehouse adds up the figures itself"
+TOTAL_VI = "dòng tổng cộng: kho dữ liệu tự cộng các số liệu, không nhận dòng tổng"
+SECTION_EN = "a section heading, not a figure"
+SECTION_VI = "dòng tiêu đề mục, không phải số liệu"
+SIGNATURE_EN = "the signature block below the table"
+SIGNATURE_VI = "phần chữ ký cuối bảng"
+
+_TOTAL_WORDS = frozenset(
+    {"tong cong", "tong", "cong", "tong so", "total", "grand total", "sum", "cong chung"}
+)
+# 'I. CÔNG TÁC HỘI VIÊN', 'A. PHONG TRÀO', '1. Hội viên', '1.2) ...', 'II/ ...'.
+_HEADING = re.compile(r"^(?:[IVXLC]+|[A-Za-z]|\d+(?:\.\d+)*)\s*[.)/:-]\s*\S")
+_SIGNATURE = re.compile(
+    r"\b(?:nguoi lap(?: bieu)?|lap bieu|thu truong|ky ten|ky ghi ro|ky va ghi ro|"
+    r"ghi ro ho ten|tm ban|t m ban|noi nhan|xac nhan cua|ke toan truong|chu tich hoi)\b"
+    r"|^ngay \S* thang \S* nam\b"
+)
+# Arrow's first sieve (most rows are plain figures): a blank value, or a cell that could
+# be a total, a heading or a signature.
+_CANDIDATE = (
+    r"(?i)^\s*$|t[ổo]ng|c[ộo]ng|total|sum|^\s*([IVXLC]+|[A-Za-z]|\d+(\.\d+)*)\s*[.)/:-]"
+    r"|l[ậa]p|k[ýy]|tr[ưu][ởo]ng|tm\.?|n[ơo]i nh|x[áa]c nh|ng[àa]y"
+)
+_NUMBER_LIKE = re.compile(r"^[\s\d.,%/+\-−~≈<>]*\d[\s\d.,%/]*$")
+
+
+def _is_total(texts: list[str]) -> bool:
+    return any(fold(t).rstrip(" :") in _TOTAL_WORDS for t in texts[:2] if t)
+
+
+def _is_heading(cells: list[str]) -> bool:
+    """All filled cells hold one text (a heading merged across the row, or typed in one
+    cell), and it is numbered like a heading or written in capitals, without a number."""
+    filled = {c.strip() for c in cells if c.strip()}
+    if len(filled) != 1:
+        return False
+    text = next(iter(filled))
+    if _NUMBER_LIKE.match(text):
+        return False
+    letters = sum(c.isalpha() for c in text)
+    capitals = letters >= 4 and " " in text and text == text.upper()
+    return bool(_HEADING.match(text)) or capitals
+
+
+def _is_signature(cells: list[str]) -> bool:
+    return any(_SIGNATURE.search(fold(c)) for c in cells if c.strip())
+
+
+def classify(unit: str, period: str, indicator: str, value: str, in_signature: bool) -> str:
+    """'' for a data row, else 'total', 'section' or 'signature'."""
+    cells = [unit, period, indicator, value]
+    if _is_total([unit, indicator]):
+        return "total"
+    if _is_signature(cells):
+        return "signature"
+    if in_signature and not _NUMBER_LIKE.match(value):
+        return "signature"
+    if _is_heading(cells):
+        return "section"
+    return ""
+
+
+_REASONS = {
+    "total": (TOTAL_EN, TOTAL_VI),
+    "section": (SECTION_EN, SECTION_VI),
+    "signature": (SIGNATURE_EN, SIGNATURE_VI),
+}
+
+
+def skipped_table(rows: list[tuple]) -> pa.Table:
+    """SKIPPED_COLUMNS of (row_number, location, text, reason_en, reason_vi, counted) rows."""
+    return pa.table(
+        {
+            name: pa.array([r[i] for r in rows], kind)
+            for i, (name, kind) in enumerate(SKIPPED_COLUMNS)
+        },
+        schema=_SCHEMA,
+    )
+
+
+def split_skipped(table: pa.Table) -> tuple[pa.Table, list[tuple]]:
+    """(the data rows, the skipped rows as SKIPPED_COLUMNS tuples) of a reader's rows (with
+    row_number, source_location, unit, period, indicator, value_text)."""
+    n = table.num_rows
+    if n == 0:
+        return table, []
+    columns = {
+        name: table.column(name).combine_chunks().fill_null("")
+        for name in ("unit", "period", "indicator", "value_text")
+    }
+    sieve = None
+    for column in columns.values():
+        hit = pc.match_substring_regex(column, _CANDIDATE)
+        sieve = hit if sieve is None else pc.or_(sieve, hit)
+    candidates = pc.indices_nonzero(sieve).to_pylist()
+    if not candidates:
+        return table, []
+    texts = {name: column.take(candidates).to_pylist() for name, column in columns.items()}
+    numbers = table.column("row_number").take(candidates).to_pylist()
+    locations = table.column("source_location").take(candidates).to_pylist()
+    skipped: list[tuple] = []
+    drop: list[int] = []
+    in_signature = False
+    previous_sheet: str | None = None
+    for position, index in enumerate(candidates):
+        location = locations[position]
+        sheet = location.rpartition("!")[0] if location else None
+        if sheet != previous_sheet:
+            in_signature, previous_sheet = False, sheet
+        unit, period, indicator, value = (
+            texts[name][position] for name in ("unit", "period", "indicator", "value_text")
+        )
+        kind = classify(unit, period, indicator, value, in_signature)
+        if not kind:
+            continue
+        in_signature = in_signature or kind == "signature"
+        shown = " | ".join(dict.fromkeys(t.strip() for t in (unit, indicator, value) if t.strip()))
+        skipped.append((numbers[position], location, shown, *_REASONS[kind], True))
+        drop.append(index)
+    if not drop:
+        return table, []
+    mask = [True] * n
+    for index in drop:
+        mask[index] = False
+    return table.filter(pa.array(mask, pa.bool_())), skipped
+
+
+# Where the skips are kept, beside the submission (landing writes them in its transaction).
+SKIPPED_DDL = """
+create table if not exists raw.skipped_rows (
+    submission_id varchar not null,
+    file_name varchar not null,
+    row_number integer,                 -- null for a whole sheet
+    source_location varchar,
+    cell_text varchar,
+    reason_en varchar not null,
+    reason_vi varchar not null,
+    counted boolean not null            -- a row of a sheet read (counted in rows read)
+);
+alter table raw.submissions add column if not exists rows_skipped integer;
+"""
+
+
+def insert_skipped(con, submission_id: str, file_name: str, skipped: pa.Table) -> None:
+    """Keep a file's skipped rows and sheets in raw.skipped_rows."""
+    if skipped is None or skipped.num_rows == 0:
+        return
+    n = skipped.num_rows
+    table = skipped.append_column(
+        "submission_id", pa.repeat(pa.scalar(submission_id, pa.string()), n)
+    ).append_column("file_name", pa.repeat(pa.scalar(file_name, pa.string()), n))
+    con.register("_skipped", table)
+    try:
+        con.execute(
+            "insert into raw.skipped_rows (submission_id, file_name, row_number, "
+            "source_location, cell_text, reason_en, reason_vi, counted) "
+            "select submission_id, file_name, row_number, source_location, cell_text, "
+            "reason_en, reason_vi, counted from _skipped"
+        )
+    finally:
+        con.unregister("_skipped")
+
+
+def skipped_report_lines(con, submission_id: str, file_name: str, listed: int) -> list[str]:
+    """The submitter report's lines for what was skipped, Vietnamese first."""
+    rows = con.execute(
+        "select distinct row_number, source_location, cell_text, reason_vi, reason_en "
+        "from raw.skipped_rows where submission_id = ? and file_name = ? "
+        "order by row_number nulls first, source_location",
+        [submission_id, file_name],
+    ).fetchall()
+    if not rows:
+        return []
+    lines = ["", f"Bỏ qua / skipped: {len(rows)}"]
+    for row_number, location, cell, reason_vi, reason_en in rows[:listed]:
+        if row_number is None:
+            where = f"trang / sheet {location}"
+        else:
+            where = f"dòng / row {row_number}" + (f" ({location})" if location else "")
+        cell_part = f" = {cell!r}" if cell else ""
+        lines.append(f"- {where}{cell_part}: {reason_vi} / {reason_en}")
+    if len(rows) > listed:
+        lines.append(f"... và {len(rows) - listed} dòng khác / and {len(rows) - listed} more")
+    return lines
