@@ -438,11 +438,13 @@ def _sentence_figures(
     if not any(ch.isdigit() for ch in sentence):
         return []
     out: list[Figure] = []
-    position = 0
+    position = previous_end = 0
     is_target = _is_target(sentence, end_year)
     sentence_period = _sentence_period(sentence, end_year)
     while match := _NUMBER.search(sentence, position):
         candidate, position = _candidate(sentence, match)
+        # The words that name a figure lie between it and the number before it.
+        context_start, previous_end = previous_end, position
         if candidate is None:
             continue
         written, qualifier = _qualifier(sentence[: candidate.start])
@@ -458,8 +460,7 @@ def _sentence_figures(
         if parsed.value is None:
             continue
         after = sentence[candidate.end :]
-        clause_before = re.split(r"[;:]", sentence[: candidate.start])[-1]
-        clause_after = re.split(r"[;]", after)[0]
+        clause_before, clause_after = _clauses(sentence, context_start, candidate)
         kind = {"money": "money", "percent": "percent"}.get(candidate.kind, "count")
         out.append(
             Figure(
@@ -505,6 +506,26 @@ def _of_which(sentence: str, s_start: int, figures: list[Figure]) -> None:
 
 def _kind(figure: Figure) -> str:
     return figure.counted if figure.counted in ("đồng", "%") else "count"
+
+
+_ITEM_BREAK = re.compile(r"[,;]|\svà\s")
+
+
+def _clauses(sentence: str, context_start: int, candidate: _Candidate) -> tuple[str, str]:
+    """The words before and after a number that can name what it counts: before, back to
+    the list item's start when another number precedes it in the sentence ('giúp 57 hộ
+    thoát nghèo, xây dựng 12 mái ấm'), else to the clause's; a label before a colon when
+    nothing else is ('giảm: 583 hội viên'); after, to the next number or clause."""
+    parts = re.split(r"[;:]", sentence[context_start : candidate.start])
+    before = parts[-1]
+    if not before.strip() and len(parts) > 1:
+        before = parts[-2]
+    if context_start > 0:
+        before = _ITEM_BREAK.split(before)[-1]
+    after = sentence[candidate.end :]
+    following = _NUMBER.search(after)
+    after = after[: following.start()] if following else after
+    return before, re.split(r"[;:]", after)[0]
 
 
 def _sentence_period(sentence: str, end_year: int | None) -> str | None:

@@ -16,12 +16,14 @@ from importlib import resources
 
 import yaml
 
+from ingestion.narrative.vocabulary import COUNTED
 from ingestion.normalise import to_nfc
 
 __all__ = ["IndicatorPhrase", "indicator_phrases", "match_indicator", "numbered_name_spans"]
 
+_COUNTED = frozenset(COUNTED)
 # Words a phrase may be away from the number and still name what the number counts.
-_MAX_DISTANCE_WORDS = 14
+_MAX_DISTANCE_WORDS = 24
 
 
 @dataclass(frozen=True)
@@ -71,25 +73,37 @@ def _fits(phrase: IndicatorPhrase, kind: str) -> bool:
 
 def match_indicator(before: str, after: str, kind: str) -> str | None:
     """The indicator named by the clause around a figure: `before` is the clause up to the
-    number, `after` the rest of it; `kind` is 'money', 'percent' or 'count'."""
-    before_n, after_n = _normal(before), _normal(after)
-    before_words = before_n.split()
-    # Only the words near the number: the start of a long clause names other things.
-    near_before = " ".join(before_words[-_MAX_DISTANCE_WORDS:])
-    near_after = " ".join(after_n.split()[:_MAX_DISTANCE_WORDS])
+    number, `after` the rest of it; `kind` is 'money', 'percent' or 'count'.
+
+    A phrase the number stands inside ('sự tham gia của [116.572] hội viên, phụ nữ') counts
+    most; then phrases after the number that start before the next comma, then phrases
+    before it, each weighing its length less its distance from the number."""
+    before_words = _normal(before).split()[-_MAX_DISTANCE_WORDS:]
+    after_n = " ".join(_normal(after).split()[:_MAX_DISTANCE_WORDS])
+    near_before = " ".join(before_words)
+    comma = after_n.find(",")
+    first_item_end = comma if comma >= 0 else len(after_n)
+    joined = f"{near_before} {after_n}".strip()
+    junction = len(near_before)
     best: tuple[float, str] | None = None
     for phrase in indicator_phrases():
         if not _fits(phrase, kind):
             continue
-        score = None
-        if match := phrase.pattern.search(near_after):
-            distance = near_after[: match.start()].count(" ")
-            score = phrase.words * 2.0 - distance * 0.5 + 0.5
+        # A bare counted noun ('hội viên', 'câu lạc bộ') says less than a verb phrase
+        # ('kết nạp mới'): it weighs one word in two.
+        weight = 1.0 if phrase.phrase in _COUNTED else 2.0
+        scores = []
+        if near_before and after_n:
+            for match in phrase.pattern.finditer(joined):
+                if match.start() < junction < match.end():
+                    scores.append(phrase.words * 2.0 + 1.0)
+        if (match := phrase.pattern.search(after_n)) and match.start() <= first_item_end:
+            distance = after_n[: match.start()].count(" ")
+            scores.append(phrase.words * weight - distance * 0.5 + 0.5)
         for match in phrase.pattern.finditer(near_before):
             distance = near_before[match.end() :].count(" ")
-            candidate = phrase.words * 2.0 - distance * 0.5
-            if score is None or candidate > score:
-                score = candidate
+            scores.append(phrase.words * weight - distance * 0.5)
+        score = max(scores, default=None)
         if score is not None and score > 0 and (best is None or score > best[0]):
             best = (score, phrase.code)
     return None if best is None else best[1]
