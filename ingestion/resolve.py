@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import pandas as pd
+from rapidfuzz import fuzz, process
 
 from ingestion.normalise.text import fold, to_nfc
 from ingestion.reference.catalogue import load_catalogue
@@ -65,13 +66,18 @@ _UNION_PREFIXES = ("hoi lien hiep phu nu", "hoi lhpn", "hoi phu nu")
 # _strip_union_prefix looks no further in a key that does not start so.
 assert all(p.startswith("hoi ") for p in _UNION_PREFIXES)
 
-# Folded administrative prefix → (canonical prefix, the levels it can name). 'TP' is how
-# 'Thành phố' is abbreviated; a city can be a province (Hải Phòng) or a district.
+# Folded administrative prefix → (canonical prefix, the levels it can name). 'TP.' is how
+# 'Thành phố' is abbreviated ('TX.' thị xã, 'TT.' thị trấn, 'Q.' quận, 'H.' huyện); a city
+# can be a province (Hải Phòng) or a district.
 _ADMIN_PREFIXES: dict[str, tuple[str, frozenset[str]]] = {
     "thanh pho": ("thanh pho", frozenset({"province", "district"})),
     "tp": ("thanh pho", frozenset({"province", "district"})),
     "thi tran": ("thi tran", frozenset({"commune"})),
+    "tt": ("thi tran", frozenset({"commune"})),
     "thi xa": ("thi xa", frozenset({"district"})),
+    "tx": ("thi xa", frozenset({"district"})),
+    "q": ("quan", frozenset({"district"})),
+    "h": ("huyen", frozenset({"district"})),
     "dac khu": ("dac khu", frozenset({"commune"})),
     "tinh": ("tinh", frozenset({"province"})),
     "huyen": ("huyen", frozenset({"district"})),
@@ -108,6 +114,13 @@ _GSO_CODE = re.compile(r"\d{1,5}")
 _PARENT_SEPARATOR = re.compile(r"\s*,\s*|\s+[-–]\s+")
 # Number of candidates spelled out in an error message; the full list is on the exception.
 _MESSAGE_CANDIDATES = 15
+# Suggestions for an indicator name the catalogue does not know: at most this many, scored
+# at least this (rapidfuzz's ratio, 0-100, on folded names) and within CLOSEST_SPREAD of the
+# best, for a name of this many characters or more (a short text is near too many names).
+CLOSEST_LISTED = 3
+CLOSEST_MIN_SCORE = 75
+CLOSEST_SPREAD = 8
+CLOSEST_MIN_CHARS = 4
 
 
 class ResolutionError(ValueError):
@@ -463,6 +476,16 @@ class IndicatorResolver:
         if len(codes) == 1:
             return next(iter(codes))
         if not codes:
+            near = self.closest(text)
+            if near:
+                listed = "; ".join(near)
+                raise ResolutionError(
+                    text,
+                    f"no indicator in the catalogue is named {text.strip()!r}; the closest "
+                    f"names are: {listed}. Write the indicator code or the name exactly",
+                    f"không có chỉ tiêu nào trong danh mục tên {text.strip()!r}; tên gần nhất "
+                    f"là: {listed}. Hãy ghi mã chỉ tiêu hoặc đúng tên chỉ tiêu",
+                )
             raise ResolutionError(
                 text,
                 f"no indicator in the catalogue is named {text.strip()!r}",
@@ -475,6 +498,27 @@ class IndicatorResolver:
             f"{text.strip()!r} trùng tên {len(codes)} chỉ tiêu; hãy dùng mã chỉ tiêu",
             [f"{c} {self._names[c]}" for c in sorted(codes)],
         )
+
+    def closest(self, text: str) -> list[str]:
+        """The catalogue's names nearest to a name it does not know ('code name'), best
+        first: suggestions for the clerk, never taken in its place."""
+        key = fold(text)
+        if len(key) < CLOSEST_MIN_CHARS:
+            return []
+        found = process.extract(
+            key,
+            list(self._by_name),
+            scorer=fuzz.ratio,
+            limit=CLOSEST_LISTED * 2,
+            score_cutoff=CLOSEST_MIN_SCORE,
+        )
+        if not found:
+            return []
+        # Only the names about as near as the nearest: a far second is noise to the clerk.
+        best = found[0][1]
+        found = [match for match in found if match[1] >= best - CLOSEST_SPREAD]
+        codes = dict.fromkeys(code for name, _, _ in found for code in sorted(self._by_name[name]))
+        return [f"{code} {self._names[code]}" for code in list(codes)[:CLOSEST_LISTED]]
 
 
 class DisaggregationResolver:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from ingestion.normalise.errors import NormalisationError
+from ingestion.normalise.text import without_marks
 
 __all__ = [
     "PERIOD_KINDS",
@@ -157,12 +157,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), kind)
     for pattern, kind in (
         (rf"(?:nam\s+)?{_Y}", "year"),
-        (rf"(?:6|sau) thang (dau|cuoi)(?: nam)?\s*{_Y}", "half_words"),
+        # '6 tháng năm 2024' is how the first-half report is usually titled.
+        (rf"(?:6|sau) thang(?: (dau|cuoi))?(?: nam)?\s*{_Y}", "half_words"),
         (rf"{_Y}-h([12])", "half_code"),
         (rf"h([12])\s*[/-]\s*{_Y}", "half_short"),
         (rf"(?:quy\s*|q)([ivx]+|\d{{1,2}}){_SEP}{_Y}", "quarter"),
         (rf"{_Y}-q(\d{{1,2}})", "quarter_code"),
-        (rf"(?:thang\s*)?(\d{{1,2}}){_SEP}{_Y}", "month"),
+        (rf"(?:thang\s*|t)?(\d{{1,2}}){_SEP}{_Y}", "month"),  # 'tháng 6/2024', 'T6/2024'
         (rf"{_Y}-(\d{{2}})", "month_code"),
         (rf"(?:nhiem ky\s*|t){_Y}\s*-\s*{_Y}", "term"),
         (
@@ -176,11 +177,43 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 def _normalise(text: str) -> str:
     """Lower case, no diacritics, dashes unified, spaces collapsed: one form per spelling."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    bare = without_marks(text).casefold()
     bare = re.sub(r"[\u2010-\u2015\u2212]", "-", bare)
     bare = re.sub(r"\s*:\s*", " ", bare)
     return re.sub(r"\s+", " ", bare).strip(" .,;")
+
+
+# Periods reports use that are not periods of the warehouse: rejected with what to write.
+_NOT_PERIODS: tuple[tuple[re.Pattern[str], str, str, str], ...] = tuple(
+    (re.compile(pattern), code, reason_en, reason_vi)
+    for pattern, code, reason_en, reason_vi in (
+        (
+            r"9 thang(?: dau)?(?: nam)?(?:\s*\d{4})?",
+            "nine_months",
+            "a nine-month report is not a period of the warehouse; send the quarter "
+            "('quý III/2024') or the months, or a stock as of a date ('tính đến ngày 30/9/2024')",
+            "báo cáo 9 tháng không phải là kỳ báo cáo của kho dữ liệu; hãy gửi theo quý "
+            "('quý III/2024') hoặc theo tháng, hoặc số liệu tính đến một ngày "
+            "('tính đến ngày 30/9/2024')",
+        ),
+        (
+            r"giua nhiem ky(?:\s*\d{4}\s*-\s*\d{4})?",
+            "mid_term",
+            "a mid-term report is not a period of the warehouse; write the year it covers "
+            "('năm 2023') or the date its figures stand at ('tính đến ngày 30/6/2023')",
+            "báo cáo giữa nhiệm kỳ không phải là kỳ báo cáo của kho dữ liệu; hãy ghi năm "
+            "('năm 2023') hoặc ngày chốt số liệu ('tính đến ngày 30/6/2023')",
+        ),
+        (
+            r"giai doan(?:\s*\d{4}\s*-\s*\d{4})?",
+            "phase",
+            "a programme phase ('giai đoạn') is not a period of the warehouse; write each year "
+            "('năm 2024'), or 'nhiệm kỳ 2021-2026' for a congress term",
+            "giai đoạn không phải là kỳ báo cáo của kho dữ liệu; hãy ghi theo từng năm "
+            "('năm 2024'), hoặc 'nhiệm kỳ 2021-2026' nếu là nhiệm kỳ đại hội",
+        ),
+    )
+)
 
 
 def parse_period(text: str) -> Period:
@@ -192,6 +225,9 @@ def parse_period(text: str) -> Period:
         match = pattern.fullmatch(normal)
         if match:
             return _build(text, kind, match.groups())
+    for pattern, code, reason_en, reason_vi in _NOT_PERIODS:
+        if pattern.fullmatch(normal):
+            raise PeriodParseError(text, code, reason_en, reason_vi)
     raise PeriodParseError(
         text,
         "unrecognised",
@@ -206,7 +242,7 @@ def _build(original: str, kind: str, groups: tuple[str, ...]) -> Period:
     if kind == "year":
         return _year_period(original, groups[0])
     if kind == "half_words":
-        return _half_period(original, 1 if groups[0] == "dau" else 2, groups[1])
+        return _half_period(original, 2 if groups[0] == "cuoi" else 1, groups[1])
     if kind == "half_code":
         return _half_period(original, int(groups[1]), groups[0])
     if kind == "half_short":

@@ -30,6 +30,7 @@ __all__ = [
     "fold",
     "is_vietnamese_letter",
     "to_nfc",
+    "without_marks",
 ]
 
 # --- Thresholds of the damage checks -------------------------------------------------------
@@ -100,8 +101,18 @@ def is_vietnamese_letter(ch: str) -> bool:
 
 
 # 'Ð' (Icelandic eth) is what several legacy converters and keyboards produce for 'Đ'.
-_D_LETTERS = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"}
 _WORD_CHAR = re.compile(r"[^\W_]")
+
+
+def without_marks(s: str) -> str:
+    """The text without diacritics, case and punctuation kept ('Đơn vị' → 'Don vi'): the one
+    definition of dropping Vietnamese marks, which fold() and the period reader build on."""
+    decomposed = unicodedata.normalize("NFD", "".join(_D_CASED.get(ch, ch) for ch in s))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# 'Đ' keeps its case here; fold() lower-cases after.
+_D_CASED = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
 
 
 def _fold_char(ch: str) -> str:
@@ -112,8 +123,7 @@ def _fold_char(ch: str) -> str:
     character (NFD's reordering only moves marks, which are dropped), so folding a text is
     joining what its characters fold to and collapsing the spaces.
     """
-    decomposed = unicodedata.normalize("NFD", _D_LETTERS.get(ch, ch))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    bare = without_marks(ch).casefold()
     return "".join(c if _WORD_CHAR.match(c) else " " for c in bare)
 
 

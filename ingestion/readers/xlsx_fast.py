@@ -25,7 +25,6 @@ import io
 import logging
 import operator
 import re
-import unicodedata
 import zipfile
 from typing import Any
 
@@ -33,7 +32,7 @@ import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingestion.normalise.text import to_nfc
+from ingestion.normalise.text import to_nfc, without_marks
 from ingestion.readers.headers import VALUE_SYNONYMS, map_header
 from ingestion.readers.long_table import LongTable, UnreadableFile
 from ingestion.readers.xlsx_long import (
@@ -60,13 +59,7 @@ def _header_variants() -> frozenset[str]:
     a value column mixing numbers and text needs its header to be one of these."""
     variants: set[str] = set()
     for synonym in VALUE_SYNONYMS:
-        bare = (
-            "".join(
-                c for c in unicodedata.normalize("NFD", synonym) if not unicodedata.combining(c)
-            )
-            .replace("Đ", "D")
-            .replace("đ", "d")
-        )
+        bare = without_marks(synonym)
         for spelling in (synonym, bare):
             for cased in (spelling, spelling.lower(), spelling.upper(), spelling.title()):
                 variants.add(cased)

@@ -133,8 +133,8 @@ def test_period_from_code(code):
         ("1800", "invalid_year"),
         ("năm 2200", "invalid_year"),
         ("abc", "unrecognised"),
-        ("9 tháng năm 2024", "unrecognised"),
-        ("giữa nhiệm kỳ", "unrecognised"),
+        ("9 tháng năm 2024", "nine_months"),
+        ("giữa nhiệm kỳ", "mid_term"),
         ("2021-2026", "unrecognised"),  # a span without 'nhiệm kỳ' may be a phase
         ("20241", "unrecognised"),
     ],
