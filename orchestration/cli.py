@@ -142,7 +142,7 @@ def run_nightly_once(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
 
 
 def summarise(result: dg.ExecuteInProcessResult, settings: Settings) -> str:
-    landed, published = {}, {}
+    landed, published, gate = {}, {}, {}
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
         key = materialization.asset_key.to_user_string()
@@ -151,6 +151,8 @@ def summarise(result: dg.ExecuteInProcessResult, settings: Settings) -> str:
             landed = metadata
         elif key == "published_marts":
             published = metadata
+        elif key == "quality/submission_gate":
+            gate = metadata
     evaluations = result.get_asset_check_evaluations()
     passed = sum(1 for e in evaluations if e.passed)
     failed = [e for e in evaluations if not e.passed]
@@ -167,6 +169,10 @@ def summarise(result: dg.ExecuteInProcessResult, settings: Settings) -> str:
             f"    failed: {evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
             f" ({evaluation.severity.value})"
         )
+    # Submissions the quality gate held out of the facts this run (docs/stewardship.md).
+    held = gate.get("held_files", [])
+    lines.append(f"  submissions held out of the facts: {len(held)}")
+    lines += [f"    held: {h['file_name']} ({h['submission_id']}): {h['rules']}" for h in held]
     if published:
         lines.append(
             f"  marts published: {len(published['tables'])} "
