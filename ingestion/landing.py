@@ -504,7 +504,7 @@ def _outcome(received: _ReceivedFile, counts: dict[str, tuple[int, int]]) -> Fil
 def _rows_skipped(received: _ReceivedFile) -> int:
     if received.skipped is None or received.skipped.num_rows == 0:
         return 0
-    return received.skipped.column("counted").true_count
+    return received.skipped.column("counted").combine_chunks().true_count
 
 
 SUBMISSION_FIELDS = [

@@ -43,7 +43,11 @@ class ReadFile:
     @property
     def rows_skipped(self) -> int:
         """Skipped rows of the sheets (sheets themselves are not rows)."""
-        return self.skipped.column("counted").true_count if self.skipped.num_rows else 0
+        return (
+            self.skipped.column("counted").combine_chunks().true_count
+            if self.skipped.num_rows
+            else 0
+        )
 
 
 def read_submission(path: Path, data: bytes) -> tuple[str, pa.Table]:
