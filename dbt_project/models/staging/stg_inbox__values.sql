@@ -7,6 +7,7 @@ source as (
 renamed as (
     select
         submission_id,
+        'form' as value_source_kind,
         row_number as source_row_number,
         unit_code,
         period_code,
@@ -23,6 +24,17 @@ renamed as (
         coalesce(value_approximate, false) as value_is_approximate,
         coalesce(value_is_percent, false) as value_is_percent
     from source
+),
+
+-- Figures a steward accepted from narrative reports, with their evidence (null for forms).
+narrative_values as (
+    select * from {{ ref('stg_inbox__narrative_values') }}
+),
+
+unioned as (
+    select * from renamed
+    union all by name
+    select * from narrative_values
 )
 
-select * from renamed
+select * from unioned
