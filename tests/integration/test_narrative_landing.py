@@ -293,3 +293,26 @@ def test_reports_from_the_inbox_reach_the_facts_only_as_the_steward_decides(data
     assert 38.0 not in by_value
     assert not {3215.0, 120.0} & set(by_value)
     assert all(row[4] != "long-an-2024.html" for row in facts)
+
+
+def test_a_text_file_is_a_report_unless_it_is_a_table(data_dir):
+    """A .txt or .md in prose is a narrative report; a .txt that is a tab-separated table
+    (Excel's "Unicode Text": UTF-16, tabs, CRLF) goes to the table readers."""
+    settings = Settings.from_env()
+    settings.inbox.mkdir(parents=True)
+    table = "unit\tperiod\tindicator\tvalue\r\nTỉnh Long An\t2023\tmembers_total\t1200\r\n"
+    (settings.inbox / "bang.txt").write_text(table, encoding="utf-16")
+    prose = f"{DOCX_UNIT}\n{DOCX_TITLE}\n{DOCX_BODY[1]}\n"
+    (settings.inbox / "bao-cao.txt").write_text(prose, encoding="utf-8")
+    (settings.inbox / "tin.md").write_text(f"# {DOCX_TITLE}\n\n{DOCX_UNIT}. {DOCX_BODY[2]}\n")
+    with duckdb.connect(str(settings.warehouse_db)) as con:
+        land_reference(con)
+        land_inbox(settings.inbox, settings.archive, con)
+        shapes = dict(con.execute("select file_name, shape from raw.submissions").fetchall())
+        figures = con.execute(
+            "select file_name, value from raw.narrative_figure_reviews order by all"
+        ).fetchall()
+        values = con.execute("select indicator_code, value from raw.submission_values").fetchall()
+    assert shapes == {"bang.txt": "long_csv", "bao-cao.txt": "narrative", "tin.md": "narrative"}
+    assert ("bao-cao.txt", 612.0) in figures and ("tin.md", 14.0) in figures
+    assert values == [("members_total", 1200.0)]
