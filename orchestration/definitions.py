@@ -7,18 +7,18 @@ module reads no environment variable and parses no dbt manifest.
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
+from dagster_dbt import DbtCliResource, DbtManifestAssetSelection
 
 from expectations.gate import EXPECTED_REPORTS_MODEL, ROLLED_UP_MODEL, VALUES_MODEL
 from orchestration.ingestion.assets import landed_submissions
 from orchestration.ingestion.sensors import build_inbox_sensor
 from orchestration.pipeline_lock import locked_in_process_executor
 from orchestration.project import DBT_EXECUTABLE, dbt_project, ensure_manifest
-from orchestration.publish.assets import build_publish_asset
+from orchestration.publish.assets import PUBLISHED_DBT_SELECT, build_publish_asset
 from orchestration.quality.checks import blocking_check_assets, build_quality_checks
 from orchestration.quality.narrative_review import build_narrative_job, narrative_review
 from orchestration.quality.stewardship import build_steward_job
-from orchestration.warehouse.assets import build_warehouse_assets
+from orchestration.warehouse.assets import WarehouseTranslator, build_warehouse_assets
 
 NIGHTLY_JOB = "nightly_job"
 PIPELINE_TAG = {"vwu/pipeline": "nightly"}  # the run queue admits one such run at a time
@@ -29,12 +29,16 @@ def build_definitions() -> dg.Definitions:
     warehouse = build_warehouse_assets()
     checked_models = {VALUES_MODEL, ROLLED_UP_MODEL, EXPECTED_REPORTS_MODEL}
     model_keys = {key.path[-1]: key for key in warehouse.keys if key.path[-1] in checked_models}
-    marts = sorted(
-        (key for key in warehouse.keys if key.path[-1].startswith("mart_")),
-        key=lambda key: key.to_user_string(),
+    published = DbtManifestAssetSelection.build(
+        manifest=dbt_project.manifest_path,
+        select=PUBLISHED_DBT_SELECT,
+        dagster_dbt_translator=WarehouseTranslator(),
+    ).resolve([warehouse])
+    # The publish asset waits for the published models and every asset with a blocking check.
+    publish = build_publish_asset(
+        sorted(published, key=lambda key: key.to_user_string()),
+        blocking_check_assets(model_keys),
     )
-    # The publish asset waits for the marts and for every asset carrying a blocking check.
-    publish = build_publish_asset([*marts, *blocking_check_assets(model_keys)])
     nightly = dg.define_asset_job(
         NIGHTLY_JOB,
         selection=dg.AssetSelection.all(),

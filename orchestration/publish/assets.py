@@ -17,14 +17,15 @@ from orchestration.publish.publisher import publish_marts
 from orchestration.settings import Settings
 
 PUBLISHED_MARTS = dg.AssetKey("published_marts")
-MART_PREFIX = "mart_"
+# The dbt selection of what is published: the one list, kept in dbt_project.yml.
+PUBLISHED_DBT_SELECT = "tag:published"
 # Test-only: path of a marker file; the publisher pauses before its rename while it exists.
 HOLD_ENV = "VWU_TEST_HOLD_PUBLISH"
 
 
-def mart_tables(upstream: Sequence[dg.AssetKey]) -> list[str]:
-    """The analysts' tables among the upstream assets (the others are checked models)."""
-    return sorted({key.path[-1] for key in upstream if key.path[-1].startswith(MART_PREFIX)})
+def published_tables(published: Sequence[dg.AssetKey]) -> list[str]:
+    """Table names of the published dbt models (their keys are schema/name)."""
+    return sorted({key.path[-1] for key in published})
 
 
 def _this_run_events(instance: dg.DagsterInstance, run_id: str, event_type: dg.DagsterEventType):
@@ -79,10 +80,13 @@ def hold_marker() -> Path | None:
     return Path(value) if value else None
 
 
-def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
-    """`upstream`: the marts and every asset carrying a blocking check."""
-    upstream = list(upstream)
-    tables = mart_tables(upstream)
+def build_publish_asset(
+    published: Sequence[dg.AssetKey], audited: Sequence[dg.AssetKey]
+) -> dg.AssetsDefinition:
+    """`published`: the dbt models tagged published; `audited`: every asset carrying a
+    blocking check. The publish step waits for both."""
+    upstream = list(dict.fromkeys([*published, *audited]))
+    tables = published_tables(published)
 
     @dg.asset(
         key=PUBLISHED_MARTS,

@@ -9,6 +9,10 @@ with a stray temporary file, which the next publisher removes.
 
 One publisher at a time: an exclusive `flock` on a lock file in the same folder. The kernel
 drops the lock when its holder dies, so a killed run never leaves a lock behind.
+
+The database describes itself: each table and column keeps the comment dbt wrote from its
+description in the build database (persist_docs), copied here, since `create table as`
+carries no comments.
 """
 
 from __future__ import annotations
@@ -26,10 +30,17 @@ from pathlib import Path
 
 import duckdb
 
-PUBLISHED_SCHEMAS = ("analytics",)
+# The layers dbt builds published models in (macros/generate_schema_name.sql); which models
+# are published is the dbt tag `published`, resolved by the caller.
+PUBLISHED_SCHEMAS = ("core", "analytics")
 TEMP_PREFIX = ".publishing-"
 LOCK_NAME = ".publish.lock"
 PUBLICATION_TABLE = "_publication"
+PUBLICATION_COMMENTS = {
+    None: "This publication (lần công bố): the run that wrote the database and when.",
+    "run_id": "The Dagster run that published the database (mã lần chạy).",
+    "published_at": "When it was published, UTC (thời điểm công bố).",
+}
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 LOCK_WAIT_SECONDS = 600.0
 HOLD_WAIT_SECONDS = 600.0
@@ -114,14 +125,22 @@ def fingerprint(con: duckdb.DuckDBPyConnection, qualified_table: str) -> TableFi
     return TableFingerprint(int(rows), int(content_hash))
 
 
-def locate_tables(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> dict[str, str]:
-    """Each requested table → its schema in the attached build database."""
+def build_catalog(build_db: Path) -> str:
+    """The name the build database is attached under: its own catalog name (the file's stem),
+    because dbt's views name their tables with it (warehouse.intermediate.x)."""
+    return build_db.stem
+
+
+def locate_tables(
+    con: duckdb.DuckDBPyConnection, catalog: str, tables: Sequence[str]
+) -> dict[str, str]:
+    """Each requested table or view → its schema in the attached build database."""
     found = dict(
         con.execute(
             "select table_name, table_schema from information_schema.tables "
-            "where table_catalog = 'build' and table_schema in "
+            "where table_catalog = ? and table_schema in "
             f"({', '.join('?' for _ in PUBLISHED_SCHEMAS)})",
-            list(PUBLISHED_SCHEMAS),
+            [catalog, *PUBLISHED_SCHEMAS],
         ).fetchall()
     )
     missing = sorted(set(tables) - set(found))
@@ -133,23 +152,61 @@ def locate_tables(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> dict
     return {name: found[name] for name in tables}
 
 
+def sql_text(text: str) -> str:
+    """A SQL string literal (DuckDB's COMMENT ON takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def build_comments(
+    con: duckdb.DuckDBPyConnection, catalog: str, schema: str, name: str
+) -> dict[str | None, str]:
+    """The table's comment (key None) and its columns' comments in the attached build db."""
+    relation = con.execute(
+        "select comment from duckdb_tables() where database_name = ? "
+        "and schema_name = ? and table_name = ? "
+        "union all select comment from duckdb_views() where database_name = ? "
+        "and schema_name = ? and view_name = ?",
+        [catalog, schema, name, catalog, schema, name],
+    ).fetchall()
+    columns = con.execute(
+        "select column_name, comment from duckdb_columns() where database_name = ? "
+        "and schema_name = ? and table_name = ?",
+        [catalog, schema, name],
+    ).fetchall()
+    comments: dict[str | None, str] = {None: relation[0][0]} if relation else {}
+    comments.update(columns)
+    return {key: text for key, text in comments.items() if text}
+
+
+def write_comments(
+    con: duckdb.DuckDBPyConnection, name: str, comments: dict[str | None, str]
+) -> None:
+    for column, text in comments.items():
+        target = f'table main."{name}"' if column is None else f'column main."{name}"."{column}"'
+        con.execute(f"comment on {target} is {sql_text(text)}")
+
+
 def write_copy(
     build_db: Path, temporary: Path, run_id: str, tables: Sequence[str]
 ) -> dict[str, TableFingerprint]:
     expected: dict[str, TableFingerprint] = {}
     with duckdb.connect(str(temporary)) as con:
-        con.execute(f"attach '{build_db}' as build (read_only)")
-        for name, schema in locate_tables(con, tables).items():
+        catalog = build_catalog(build_db)
+        con.execute(f"attach '{build_db}' as \"{catalog}\" (read_only)")
+        for name, schema in locate_tables(con, catalog, tables).items():
             # Rows in a fixed order, so two publications of the same marts are equal.
             con.execute(
-                f'create table main."{name}" as select * from build.{schema}."{name}" order by all'
+                f'create table main."{name}" as '
+                f'select * from "{catalog}".{schema}."{name}" order by all'
             )
-            expected[name] = fingerprint(con, f'build.{schema}."{name}"')
+            write_comments(con, name, build_comments(con, catalog, schema, name))
+            expected[name] = fingerprint(con, f'"{catalog}".{schema}."{name}"')
         con.execute(
             f"create table main.{PUBLICATION_TABLE} as select ? as run_id, ? as published_at",
             [run_id, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
         )
-        con.execute("detach build")
+        write_comments(con, PUBLICATION_TABLE, PUBLICATION_COMMENTS)
+        con.execute(f'detach "{catalog}"')
         con.execute("checkpoint")
     return expected
 

@@ -183,6 +183,8 @@ def test_the_membership_mart_reads_2025_borders(rolled):
     )
     got = mart.loc[("P2025-31", "2024-03")]
     assert got.members_total == P30_OWN_MEMBERS_MARCH + march_members(P31_COMMUNES)
-    assert got.membership_rate == pytest.approx(got.members_total / sum(map(women, range(4))))
+    assert got.membership_rate_pct == pytest.approx(
+        100 * got.members_total / sum(map(women, range(4)))
+    )
     assert got.cluster_code == "red_river_delta"
     assert ("P30", "2024-03") not in mart.index

@@ -18,8 +18,8 @@ reporting as (
     select
         province_code_2025 as province_code,
         period_code,
-        sum(reports_received) / sum(reports_expected) as reporting_rate,
-        sum(reports_on_time) / sum(reports_expected) as timeliness_rate
+        100.0 * sum(reports_received) / sum(reports_expected) as reporting_rate_pct,
+        100.0 * sum(reports_on_time) / sum(reports_expected) as timeliness_rate_pct
     from completeness
     group by all
 ),
@@ -27,20 +27,21 @@ reporting as (
 scorecard as (
     select
         membership.cluster_code,
+        membership.cluster_name_vi,
         membership.province_code,
         membership.province_name_vi,
         membership.period_code,
         membership.period_kind,
         membership.members_total,
-        membership.membership_rate,
+        membership.membership_rate_pct,
         membership.net_growth,
         membership.grassroots_units_under_50,
         membership.targets_achieved_pct,
         finances.trust_loan_balance_vnd,
         finances.borrowing_households,
         finances.money_mobilised_vnd,
-        reporting.reporting_rate,
-        reporting.timeliness_rate
+        reporting.reporting_rate_pct,
+        reporting.timeliness_rate_pct
     from membership
     left join finances
         on membership.province_code = finances.province_code
@@ -55,7 +56,7 @@ ranked as (
     select
         *,
         rank() over (
-            partition by cluster_code, period_code order by membership_rate desc nulls last
+            partition by cluster_code, period_code order by membership_rate_pct desc nulls last
         ) as membership_rate_rank_in_cluster
     from scorecard
 )

@@ -1,8 +1,12 @@
--- Finances by province and period in 2025 borders, from the roll-ups.
+-- Finances by province and period in 2025 borders, from the roll-ups. A figure summed from too
+-- few reporting units (contract I4) is left out and flagged.
 with
 
 rolled_up as (
-    select * from {{ ref('int_values_rolled_up') }}
+    select
+        *,
+        case when coalesce(is_below_coverage, false) then null else value end as headline_value
+    from {{ ref('fct_indicator_values') }}
     where borders = '2025'
         and unit_level = 'province'
         and disaggregation = 'total'
@@ -18,18 +22,19 @@ pivoted as (
         period_code,
         period_kind,
         period_end,
-        max(value) filter (
+        max(headline_value) filter (
             where indicator_code = 'fin_trust_loan_balance'
         ) as trust_loan_balance_vnd,
-        max(value) filter (
+        max(headline_value) filter (
             where indicator_code = 'fin_borrowing_households'
         ) as borrowing_households,
-        max(value) filter (
+        max(headline_value) filter (
             where indicator_code = 'fin_money_mobilised'
         ) as money_mobilised_vnd,
-        max(value) filter (
+        max(headline_value) filter (
             where indicator_code = 'fin_activity_spending'
-        ) as money_spent_vnd
+        ) as money_spent_vnd,
+        coalesce(bool_or(is_below_coverage), false) as has_values_below_coverage
     from rolled_up
     where indicator_code in (
             'fin_trust_loan_balance', 'fin_borrowing_households', 'fin_money_mobilised',
@@ -49,7 +54,8 @@ final as (
         pivoted.trust_loan_balance_vnd,
         pivoted.borrowing_households,
         pivoted.money_mobilised_vnd,
-        pivoted.money_spent_vnd
+        pivoted.money_spent_vnd,
+        pivoted.has_values_below_coverage
     from pivoted
     inner join org_units
         on pivoted.province_code = org_units.unit_code

@@ -1,10 +1,14 @@
 -- Membership by province and period in 2025 borders (legacy provinces restated into the
 -- province that absorbed them), from the roll-ups: a province's own figure where it sent
--- one, else the sum of its units'. The rate is recomputed, never averaged.
+-- one, else the sum of its units'. The rate is recomputed, never averaged, in percent. A
+-- figure summed from too few reporting units (contract I4) is left out and flagged.
 with
 
 rolled_up as (
-    select * from {{ ref('int_values_rolled_up') }}
+    select
+        *,
+        case when coalesce(is_below_coverage, false) then null else value end as headline_value
+    from {{ ref('fct_indicator_values') }}
     where borders = '2025'
 ),
 
@@ -18,16 +22,19 @@ province_figures as (
         period_code,
         period_kind,
         period_end,
-        max(value) filter (where indicator_code = 'members_total') as members_total,
+        max(headline_value) filter (where indicator_code = 'members_total') as members_total,
         max(difference) filter (
             where indicator_code = 'members_total'
         ) as members_total_difference,
-        max(value) filter (where indicator_code = 'women_18_plus') as women_18_plus,
-        max(value) filter (where indicator_code = 'members_admitted') as members_admitted,
-        max(value) filter (where indicator_code = 'members_lost') as members_lost,
-        max(value) filter (
+        max(headline_value) filter (where indicator_code = 'women_18_plus') as women_18_plus,
+        max(headline_value) filter (
+            where indicator_code = 'members_admitted'
+        ) as members_admitted,
+        max(headline_value) filter (where indicator_code = 'members_lost') as members_lost,
+        max(headline_value) filter (
             where indicator_code = 'members_units_rate_under_50'
-        ) as grassroots_units_under_50_sent
+        ) as grassroots_units_under_50_sent,
+        coalesce(bool_or(is_below_coverage), false) as has_values_below_coverage
     from rolled_up
     where unit_level = 'province'
         and disaggregation = 'total'
@@ -76,8 +83,8 @@ with_growth as (
                 order by province_figures.period_end
             )
         ) as net_growth,
-        province_figures.members_total / nullif(province_figures.women_18_plus, 0)
-            as membership_rate
+        100.0 * province_figures.members_total / nullif(province_figures.women_18_plus, 0)
+            as membership_rate_pct
     from province_figures
 ),
 
@@ -86,6 +93,7 @@ final as (
         with_growth.province_code,
         org_units.unit_name_vi as province_name_vi,
         org_units.cluster_code,
+        org_units.cluster_name_vi,
         with_growth.period_code,
         with_growth.period_kind,
         with_growth.period_end,
@@ -95,14 +103,15 @@ final as (
         with_growth.members_admitted,
         with_growth.members_lost,
         with_growth.net_growth,
-        with_growth.membership_rate,
+        with_growth.membership_rate_pct,
         coalesce(
             with_growth.grassroots_units_under_50_sent,
             commune_rates.grassroots_units_under_50_counted
         ) as grassroots_units_under_50,
         targets.targets_set,
         targets.targets_achieved,
-        targets.targets_achieved_pct
+        targets.targets_achieved_pct,
+        with_growth.has_values_below_coverage
     from with_growth
     inner join org_units
         on with_growth.province_code = org_units.unit_code

@@ -1,9 +1,10 @@
 -- Programme results (kết quả chương trình) by programme × province × period in 2025 borders,
--- one row per indicator and disaggregation, from the roll-ups.
+-- one row per indicator and disaggregation, from the roll-ups. Percentages are 0-100. A figure
+-- summed from too few reporting units (contract I4) is left out of value and flagged.
 with
 
 rolled_up as (
-    select * from {{ ref('int_values_rolled_up') }}
+    select * from {{ ref('fct_indicator_values') }}
     where borders = '2025'
         and unit_level = 'province'
 ),
@@ -28,11 +29,16 @@ final as (
         indicators.indicator_name_vi,
         indicators.unit_of_measure,
         rolled_up.disaggregation,
-        rolled_up.value,
+        case
+            when coalesce(rolled_up.is_below_coverage, false) then null else rolled_up.value
+        end as value,
         rolled_up.value_whole,
         rolled_up.value_reported,
         rolled_up.value_from_children,
-        rolled_up.difference
+        rolled_up.difference,
+        rolled_up.value_source,
+        rolled_up.coverage,
+        coalesce(rolled_up.is_below_coverage, false) as is_below_coverage
     from rolled_up
     inner join indicators
         on rolled_up.indicator_code = indicators.indicator_code

@@ -21,7 +21,7 @@ counted as (
         count(*) as reports_expected,
         count(*) filter (where is_received) as reports_received,
         count(*) filter (where is_on_time) as reports_on_time,
-        sum(revision_count) as revisions
+        cast(sum(revision_count) as bigint) as revisions
     from expected_reports
     where province_code is not null
     group by all
@@ -41,8 +41,8 @@ final as (
         counted.reports_received,
         counted.reports_on_time,
         counted.revisions,
-        counted.reports_received / counted.reports_expected as reporting_rate,
-        counted.reports_on_time / counted.reports_expected as timeliness_rate
+        100.0 * counted.reports_received / counted.reports_expected as reporting_rate_pct,
+        100.0 * counted.reports_on_time / counted.reports_expected as timeliness_rate_pct
     from counted
     inner join org_units
         on counted.province_code = org_units.unit_code

@@ -43,7 +43,14 @@ final as (
         with_2025.unit_name_vi,
         with_2025.unit_short_name_vi,
         with_2025.unit_level,
+        case with_2025.unit_level
+            when 'central' then 'Trung ương Hội'
+            when 'province' then 'Cấp tỉnh'
+            when 'district' then 'Cấp huyện'
+            when 'commune' then 'Cấp cơ sở'
+        end as unit_level_vi,
         with_2025.parent_unit_code,
+        parent.unit_name_vi as parent_unit_name_vi,
         with_2025.valid_from,
         with_2025.valid_to,
         case
@@ -62,6 +69,8 @@ final as (
     from with_2025
     left join org_units as successor
         on with_2025.unit_code_2025 = successor.unit_code
+    left join org_units as parent
+        on with_2025.parent_unit_code = parent.unit_code
     left join clusters
         on with_2025.province_code = clusters.unit_code
 )
