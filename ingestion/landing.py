@@ -2,16 +2,24 @@
 
 The order of steps makes a crash at any point safe to repeat: the file is first archived
 unchanged (content-addressed, never overwritten), then its rows are written in one
-transaction, and only then is it removed from the inbox. A file whose content was landed
-before is recognised by its hash and not landed twice.
+transaction, and only then is it removed from the inbox (if it is still what was archived).
+A file whose content was landed before is recognised by its hash and not landed twice; the
+same bytes sent again after another revision of their report are a new receipt.
+
+Each file is landed in isolation: a file over a limit (ingestion/limits.py), one a reader
+cannot read, or one that makes a reader fail in any way is that file's rejection, never the
+batch's. What the inbox holds besides complete regular files is reported (ingestion/inbox.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import hashlib
+import logging
 import os
+import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -25,7 +33,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ingestion import inbox as inbox_rules
 from ingestion.cells import normalised_cells
+from ingestion.inbox import Notice, Seen
+from ingestion.limits import LandingLimits, check_file
 from ingestion.narrative_review.proposals import (
     Proposals,
     ensure_narrative_schema,
@@ -36,7 +47,10 @@ from ingestion.narrative_review.proposals import (
 from ingestion.readers.dispatch import read_file
 from ingestion.readers.long_table import UnreadableFile
 from ingestion.readers.skips import SKIPPED_DDL, insert_skipped, skipped_report_lines
+from ingestion.reference.catalogue import load_catalogue
 from ingestion.reference.tables import land_reference_tables
+
+log = logging.getLogger(__name__)
 
 RAW_DDL = """
 create schema if not exists raw;
@@ -100,9 +114,9 @@ alter table raw.submission_values add column if not exists note varchar;
 alter table raw.submission_values add column if not exists unit_text varchar;
 alter table raw.submission_values add column if not exists indicator_text varchar;
 alter table raw.rejections add column if not exists source_location varchar;
--- received_at is when the file arrived in the inbox (its mtime there, never later than
--- landing); landed_at is when the pipeline took it in. Databases landed before landed_at
--- existed keep null there.
+-- received_at is when the pipeline first saw the file in the inbox (landed before
+-- 7 December 2026: the file's mtime there); landed_at is when the pipeline took it in.
+-- Databases landed before landed_at existed keep null there.
 alter table raw.submissions add column if not exists landed_at timestamp;
 -- The disaggregation as written; `disaggregation` holds its canonical code (null: total).
 alter table raw.submission_values add column if not exists disaggregation_text varchar;
@@ -110,6 +124,34 @@ alter table raw.submission_values add column if not exists disaggregation_text v
 -- `value` is null (docs/ingestion.md, "Withdrawing a figure").
 alter table raw.submission_values add column if not exists value_withdrawn boolean;
 alter table raw.submission_values alter column value drop not null;
+-- The file's own modification time, as the sender's tools left it: information only.
+alter table raw.submissions add column if not exists file_mtime timestamp;
+-- Every arrival that counts as an event (interface I2): the first arrival of the bytes, or
+-- the same bytes again after another revision of their unit x period x form landed (a unit
+-- undoing a correction). received_at: when the pipeline first saw the file in the inbox.
+create table if not exists raw.submission_receipts (
+    submission_id varchar not null,
+    file_name varchar not null,
+    received_at timestamp not null,
+    file_mtime timestamp,
+    landed_at timestamp not null
+);
+-- What the inbox held that was not taken: links, special files, folders, hidden names,
+-- uploads not finished. Appended on every run that sees them.
+create table if not exists raw.inbox_notices (
+    seen_at timestamp not null,
+    file_name varchar not null,
+    kind varchar not null,
+    reason_en varchar not null,
+    reason_vi varchar not null
+);
+-- The submitter reports written: a report lost to a crash after the landing commit is
+-- written again on the next run.
+create table if not exists raw.submitter_reports (
+    submission_id varchar not null,
+    report_path varchar not null,
+    written_at timestamp not null
+);
 """
 
 
@@ -117,7 +159,9 @@ alter table raw.submission_values alter column value drop not null;
 class FileOutcome:
     file_name: str
     submission_id: str
-    status: str  # accepted | partially_accepted | rejected | duplicate
+    # accepted | partially_accepted | rejected | duplicate | resent (the same bytes again
+    # after another revision: current again) | not_taken (see the reason; left in the inbox)
+    status: str
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
@@ -144,6 +188,10 @@ class LandingResult:
     def duplicates(self) -> int:
         return self.count("duplicate")
 
+    @property
+    def not_taken(self) -> int:
+        return self.count("not_taken")
+
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(RAW_DDL)
@@ -161,13 +209,27 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# The ending kept on an archived file's name, so that it opens in the right program; any
+# other ending (or none) is dropped. The name as sent is kept in the database only.
+_ARCHIVE_SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
+
+
+def archived_name(submission_id: str, file_name: str) -> str:
+    """<hash><ending>: as long whatever the sender's name (a name of 152 Vietnamese letters
+    is over 255 bytes once prefixed, more than a file system stores)."""
+    suffix = Path(file_name).suffix.lower()
+    return submission_id + (suffix if _ARCHIVE_SUFFIX.fullmatch(suffix) else "")
+
+
 def archive_file(source: Path, data: bytes, submission_id: str, archive_dir: Path) -> Path:
-    """Copy the file, byte for byte, to archive/<hash prefix>/<hash>__<original name>.
+    """Copy the file, byte for byte, to archive/<hash prefix>/<hash><ending>, readable by the
+    pipeline's user only (it may hold a unit's personal data).
 
     One directory per hash prefix (256 in all), not one per file: creating a directory for
     every submission cost about 1 ms a file on the build machine's disk, half the time of
-    landing a commune's CSV. Files archived before under <hash>/<original name> stay there;
-    raw.submissions.archived_path gives each file's place.
+    landing a commune's CSV. Files archived before under <hash>/<original name> or
+    <hash prefix>/<hash>__<original name> stay there; raw.submissions.archived_path gives
+    each file's place.
 
     A new file is created in its place at once (exclusively, so two writers never share
     it), not written beside and renamed: each entry made in a directory costs the file
@@ -176,13 +238,15 @@ def archive_file(source: Path, data: bytes, submission_id: str, archive_dir: Pat
     in its place is kept only if it holds exactly `data`; one cut short by a crash is written
     again whole, beside and renamed over.
     """
-    target = archive_dir / submission_id[:2] / f"{submission_id}__{source.name}"
+    target = archive_dir / submission_id[:2] / archived_name(submission_id, source.name)
     try:
         out = _create_new(target)
     except FileExistsError:
         if target.read_bytes() != data:
             partial = target.with_name(target.name + ".partial")
-            partial.write_bytes(data)
+            partial.unlink(missing_ok=True)
+            with _create_new(partial) as out:
+                out.write(data)
             partial.replace(target)
         return target
     with out:
@@ -194,22 +258,33 @@ def _create_new(path: Path) -> BinaryIO:
     """`path` opened for writing, created now; FileExistsError if it is there already."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
-        descriptor = os.open(path, flags, 0o644)
+        descriptor = os.open(path, flags, 0o600)
     except FileNotFoundError:  # the first file of its prefix
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, flags, 0o644)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(path, flags, 0o600)
     return os.fdopen(descriptor, "wb")
 
 
+def make_private(archive_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """The archive, and the build database `con` writes, readable by the pipeline's user only:
+    the archive's root closed to others is enough, whatever the modes below it (archives
+    made before this rule kept 0o755)."""
+    archive_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(archive_dir, 0o700)
+    if con is None:
+        return
+    (database,) = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    for path in (database, f"{database}.wal") if database else ():
+        if os.path.exists(path):
+            os.chmod(path, 0o600)
+
+
 def inbox_files(inbox: Path) -> list[Path]:
-    """Files waiting in the inbox, in name order; hidden and partial uploads are left alone."""
-    if not inbox.exists():
-        return []
-    return sorted(
-        p
-        for p in inbox.iterdir()
-        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".partial")
-    )
+    """Regular files waiting in the inbox under their final names, in name order (what
+    else it holds is reported by landing: ingestion/inbox.py)."""
+    return inbox_rules.list_inbox(inbox).candidates
 
 
 # A chunk of files is landed in one transaction once it holds this many rows (or files):
@@ -229,26 +304,77 @@ READ_AHEAD_BYTES = 64 * 1024 * 1024
 READ_AHEAD_FILES = 2 * CHUNK_FILES
 
 
+class DiskFull(OSError):
+    """The disk holding the archive or the build database is full: said in words."""
+
+    def __init__(self, detail: str):
+        super().__init__(
+            errno.ENOSPC,
+            "Đĩa đầy: không còn chỗ để lưu tệp nhận được hoặc cơ sở dữ liệu; hãy giải phóng "
+            "dung lượng rồi chạy lại (các tệp vẫn nằm trong hộp thư đến). / Disk full: no space "
+            "left to archive the received files or write the build database; free some space "
+            f"and run again (the files stay in the inbox). ({detail})",
+        )
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """True for a failure to write for want of space, whoever raised it (the OS, DuckDB)."""
+    while error is not None:
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        text = str(error).lower()
+        if "no space left on device" in text or "disk is full" in text or "disk quota" in text:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def land_inbox(
     inbox: Path,
     archive_dir: Path,
     con: duckdb.DuckDBPyConnection,
     landed_at: dt.datetime | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    limits: LandingLimits | None = None,
 ) -> LandingResult:
-    """Land every file waiting in the inbox, in name order, a chunk of files per transaction.
+    """Land every complete file waiting in the inbox, in name order, a chunk of files per
+    transaction; report what else the inbox holds.
 
     A file is removed from the inbox only after the transaction holding its rows has
-    committed. Times are naive UTC.
+    committed, and only if it is still what was archived. Times are naive UTC. `limits`:
+    LandingLimits.from_env() when not given.
     """
+    try:
+        return _land_inbox(inbox, archive_dir, con, landed_at, chunk_rows, limits)
+    except Exception as error:
+        if is_disk_full(error):
+            raise DiskFull(f"{type(error).__name__}: {error}") from error
+        raise
+
+
+def _land_inbox(
+    inbox: Path,
+    archive_dir: Path,
+    con: duckdb.DuckDBPyConnection,
+    landed_at: dt.datetime | None,
+    chunk_rows: int,
+    limits: LandingLimits | None,
+) -> LandingResult:
+    limits = limits or LandingLimits.from_env()
     ensure_raw_schema(con)
+    make_private(archive_dir, con)
     landed_at = landed_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     result = LandingResult()
-    paths = inbox_files(inbox)
+    write_missing_reports(con, landed_at)
+    listing = inbox_rules.list_inbox(inbox)
+    ready, settling = inbox_rules.settled(listing.candidates, limits.settle_seconds)
+    first_seen = inbox_rules.first_sightings(inbox, ready)
     seen: set[str] = set()
 
     def receive(path: Path) -> _ReceivedFile:
-        return _receive_file(path, archive_dir, landed_at)
+        # Never after the landing: a sighting recorded by a clock set ahead counts for nothing.
+        received_at = min(first_seen[path], landed_at)
+        return _receive_file(path, ready[path], received_at, archive_dir, limits)
 
     with (
         ThreadPoolExecutor(READER_THREADS, thread_name_prefix="landing-read") as readers,
@@ -259,14 +385,29 @@ def land_inbox(
         _without_cyclic_gc(),
     ):
         writing: Future[list[FileOutcome]] | None = None
-        for files in _chunks(_read_ahead(readers, receive, paths), chunk_rows):
+        for files in _chunks(_read_ahead(readers, receive, ready), chunk_rows):
             chunk = _prepare_chunk(con, files, seen)
             if writing is not None:
                 result.files.extend(writing.result())
-            writing = writer.submit(_write_chunk, write_con, chunk, landed_at)
+            writing = writer.submit(_write_chunk_isolated, write_con, chunk, landed_at, inbox)
         if writing is not None:
             result.files.extend(writing.result())
+    _record_notices(con, [*listing.notices, *settling], landed_at)
+    result.files.extend(_not_taken(n) for n in [*listing.notices, *settling])
     return result
+
+
+def _not_taken(notice: Notice) -> FileOutcome:
+    reason = f"{notice.kind}: {notice.reason_en}"
+    return FileOutcome(notice.file_name, "", "not_taken", reason=reason)
+
+
+def _record_notices(con: duckdb.DuckDBPyConnection, notices: list[Notice], at: dt.datetime) -> None:
+    if notices:
+        con.executemany(
+            "insert into raw.inbox_notices values (?, ?, ?, ?, ?)",
+            [(at, n.file_name, n.kind, n.reason_en, n.reason_vi) for n in notices],
+        )
 
 
 @contextmanager
@@ -311,7 +452,9 @@ def _duckdb_threads(con: duckdb.DuckDBPyConnection, threads: int) -> Iterator[No
 
 
 def _read_ahead(
-    pool: ThreadPoolExecutor, receive: Callable[[Path], _ReceivedFile], paths: list[Path]
+    pool: ThreadPoolExecutor,
+    receive: Callable[[Path], _ReceivedFile],
+    paths: dict[Path, Seen],
 ) -> Iterator[_ReceivedFile]:
     """receive(path) for every path, in order, with files read ahead up to the bounds."""
     pending: deque[tuple[Future[_ReceivedFile], int]] = deque()
@@ -322,7 +465,7 @@ def _read_ahead(
         while next_path is not None and (
             not pending or (pending_bytes < READ_AHEAD_BYTES and len(pending) < READ_AHEAD_FILES)
         ):
-            size = next_path.stat().st_size
+            size = paths[next_path].size
             pending.append((pool.submit(receive, next_path), size))
             pending_bytes += size
             next_path = next(waiting, None)
@@ -344,41 +487,49 @@ def _chunks(received: Iterator[_ReceivedFile], chunk_rows: int) -> Iterator[list
         yield chunk
 
 
-def received_time(path: Path, landed_at: dt.datetime) -> dt.datetime:
-    """When the file arrived in the inbox: its modification time there, in naive UTC.
-
-    Capped at the landing time: a clock set ahead on the machine that wrote the file must
-    not make a report look received after it was taken in.
-    """
-    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None)
-    return min(mtime, landed_at)
-
-
 @dataclass
 class _ReceivedFile:
     path: Path
     submission_id: str
     archived: Path
     shape: str
-    received_at: dt.datetime
+    received_at: dt.datetime  # first seen in the inbox (ingestion/inbox.py)
+    seen: Seen  # the file as read: it is removed from the inbox only if still this
     rows: pa.Table | None = None
     error: UnreadableFile | None = None
-    skipped: pa.Table | None = None  # skipped sheets and rows (readers/skips.py)
+    notice: Notice | None = None  # not taken after all (not a regular file, or changed)
     proposals: Proposals | None = None  # a narrative report's figures, for review
+    skipped: pa.Table | None = None  # skipped sheets and rows (readers/skips.py)
 
 
-def _receive_file(path: Path, archive_dir: Path, landed_at: dt.datetime) -> _ReceivedFile:
+UNEXPECTED_ERROR = (
+    "unexpected error reading the file; the administrator has been told",
+    "lỗi không xác định khi đọc tệp; đã báo cho quản trị",
+)
+
+
+def _receive_file(
+    path: Path, listed: Seen, received_at: dt.datetime, archive_dir: Path, limits: LandingLimits
+) -> _ReceivedFile:
     """Archive a file unchanged and read its rows (in a reader thread).
 
-    A file whose bytes were landed before is read here too, and recognised as a duplicate
-    when its chunk is landed: reading it is wasted only in that rare case.
+    The file is opened without following a link and must be the regular file that settled
+    (ingestion/inbox.py). Its bytes must keep the limits before a reader sees them; any
+    failure of a reader is this file's rejection. A file whose bytes were landed before is
+    read here too, and recognised as a duplicate when its chunk is landed: reading it is
+    wasted only in that rare case.
     """
-    received_at = received_time(path, landed_at)
-    data = path.read_bytes()
+    try:
+        data, seen = inbox_rules.read_regular(path)
+    except inbox_rules.NotARegularFile as refused:
+        return _not_read(path, listed, received_at, refused.kind)
+    if seen != listed:
+        return _not_read(path, listed, received_at, "changed")
     submission_id = content_hash(data)
     archived = archive_file(path, data, submission_id, archive_dir)
-    received = _ReceivedFile(path, submission_id, archived, "unknown", received_at)
+    received = _ReceivedFile(path, submission_id, archived, "unknown", received_at, seen)
     try:
+        check_file(path.name, data, limits)
         if is_narrative(path, data):
             received.shape, received.proposals = read_proposals(path, data, submission_id)
             return received
@@ -394,7 +545,15 @@ def _receive_file(path: Path, archive_dir: Path, landed_at: dt.datetime) -> _Rec
         ).append_column("file_name", pa.repeat(pa.scalar(path.name, pa.string()), n))
     except UnreadableFile as exc:
         received.error = exc
+    except Exception:  # MemoryError and RecursionError too: this file's failure alone
+        log.exception("landing %s: reading the file failed unexpectedly", path.name)
+        received.rows, received.error = None, UnreadableFile(*UNEXPECTED_ERROR)
     return received
+
+
+def _not_read(path: Path, listed: Seen, received_at: dt.datetime, kind: str) -> _ReceivedFile:
+    notice = inbox_rules.notice_of(path.name, kind)
+    return _ReceivedFile(path, "", path, "unknown", received_at, listed, notice=notice)
 
 
 @dataclass
@@ -408,33 +567,91 @@ class _Chunk:
 def _prepare_chunk(
     con: duckdb.DuckDBPyConnection, files: list[_ReceivedFile], seen: set[str]
 ) -> _Chunk:
-    """Set aside the files landed before (or earlier in this run) and normalise the rest."""
-    unseen = [f.submission_id for f in files if f.submission_id not in seen]
+    """Set aside the files landed before (or earlier in this run) and normalise the rest.
+
+    "Landed before" means bytes that were read: bytes rejected whole (a wrong ending, text
+    that cannot be read) were never landed, and the same bytes sent again, under a fixed
+    name say, are landed afresh."""
+    taken = [f for f in files if f.notice is None]
+    unseen = [f.submission_id for f in taken if f.submission_id not in seen]
     landed: set[str] = set()
     if unseen:
         found = con.execute(
-            "select submission_id from raw.submissions where submission_id in (select unnest(?))",
+            "select submission_id from raw.submissions where submission_id in (select unnest(?))"
+            " and not (status = 'rejected' and rows_read = 0)",
             [unseen],
         ).fetchall()
         landed = {submission_id for (submission_id,) in found}
     new_files = []
-    for received in files:
+    for received in taken:
         if received.submission_id not in seen and received.submission_id not in landed:
             new_files.append(received)
         seen.add(received.submission_id)  # the same bytes twice in one run: one submission
-    readable = [f.rows for f in new_files if f.rows is not None]
-    # One Arrow chunk: DuckDB scans a table of thousands of tiny chunks (one per file) slowly.
-    if not readable:
+    cells = _normalised(new_files)
+    if cells is None:
         return _Chunk(files, new_files, None)
-    cells = normalised_cells(pa.concat_tables(readable).combine_chunks())
     return _Chunk(files, new_files, cells, every_row_kept(cells))
 
 
+def _normalised(files: list[_ReceivedFile]) -> pa.Table | None:
+    """The readable files' rows normalised, as one Arrow chunk (DuckDB scans a table of
+    thousands of tiny chunks, one per file, slowly). Should normalising fail, each file is
+    normalised alone, and a file that fails so is rejected: one file never stops the rest."""
+    readable = [f.rows for f in files if f.rows is not None]
+    if not readable:
+        return None
+    try:
+        return normalised_cells(pa.concat_tables(readable).combine_chunks())
+    except Exception:
+        log.exception("normalising a chunk failed; normalising each file alone")
+    for received in files:
+        if received.rows is None:
+            continue
+        try:
+            normalised_cells(received.rows)
+        except Exception:
+            log.exception("landing %s: normalising failed unexpectedly", received.path.name)
+            received.rows, received.error = None, UnreadableFile(*UNEXPECTED_ERROR)
+    readable = [f.rows for f in files if f.rows is not None]
+    return normalised_cells(pa.concat_tables(readable).combine_chunks()) if readable else None
+
+
+def _write_chunk_isolated(
+    con: duckdb.DuckDBPyConnection, chunk: _Chunk, landed_at: dt.datetime, inbox: Path
+) -> list[FileOutcome]:
+    """_write_chunk; should it fail for anything but a full disk, each file of the chunk is
+    landed in a transaction of its own, and a file that fails alone is rejected whole."""
+    try:
+        return _write_chunk(con, chunk, landed_at, inbox)
+    except Exception as error:
+        if is_disk_full(error):
+            raise
+        log.exception("landing a chunk of %d files failed; landing each alone", len(chunk.files))
+    new = {id(f) for f in chunk.new_files}
+    outcomes: list[FileOutcome] = []
+    for received in chunk.files:
+        alone = [received] if id(received) in new else []
+        try:
+            single = _Chunk([received], alone, _normalised(alone))
+            outcomes += _write_chunk(con, single, landed_at, inbox)
+        except Exception as error:
+            if is_disk_full(error) or not alone:
+                raise
+            log.exception("landing %s failed unexpectedly", received.path.name)
+            received.rows, received.error = None, UnreadableFile(*UNEXPECTED_ERROR)
+            if hasattr(received, "proposals"):
+                received.proposals = None
+            outcomes += _write_chunk(con, _Chunk([received], alone, None), landed_at, inbox)
+    return outcomes
+
+
 def _write_chunk(
-    con: duckdb.DuckDBPyConnection, chunk: _Chunk, landed_at: dt.datetime
+    con: duckdb.DuckDBPyConnection, chunk: _Chunk, landed_at: dt.datetime, inbox: Path
 ) -> list[FileOutcome]:
     """Land a prepared chunk in one transaction; returns each file's outcome, in order."""
     outcomes = {f.path: FileOutcome(f.path.name, f.submission_id, "duplicate") for f in chunk.files}
+    new_ids = {f.submission_id for f in chunk.new_files}
+    duplicates = [f for f in chunk.files if f.notice is None and f.submission_id not in new_ids]
     con.execute("begin transaction")
     try:
         counts = (
@@ -456,17 +673,158 @@ def _write_chunk(
                     ],
                 )
         _insert_submissions(con, chunk.new_files, outcomes, landed_at)
+        resent = _resent(con, duplicates)
+        for received in duplicates:
+            if received.submission_id in resent:
+                outcomes[received.path].status = "resent"
+                outcomes[received.path].reason = RESENT_REASON
+        _insert_receipts(
+            con,
+            [*chunk.new_files, *(f for f in duplicates if f.submission_id in resent)],
+            outcomes,
+            landed_at,
+        )
+        not_read = [f for f in chunk.files if f.notice is not None]
+        for received in not_read:
+            outcomes[received.path] = _not_taken(received.notice)
+        _record_notices(con, [f.notice for f in not_read], landed_at)
     except BaseException:
         con.execute("rollback")
         raise
     con.execute("commit")
+    reports = []
     for received in chunk.new_files:
         outcome = outcomes[received.path]
         skipped_any = received.skipped is not None and received.skipped.num_rows > 0
         if outcome.status in ("rejected", "partially_accepted") or skipped_any:
-            write_submitter_report(con, received.archived, outcome)
-    remove_from_inbox([f.path for f in chunk.files])
+            report = write_submitter_report(con, received.archived, outcome)
+            reports.append((received.submission_id, str(report), landed_at))
+    _record_reports(con, reports)
+    removed = remove_from_inbox([(f.path, f.seen) for f in chunk.files if f.notice is None])
+    inbox_rules.forget_sightings(inbox, removed)
     return [outcomes[f.path] for f in chunk.files]
+
+
+RESENT_REASON = (
+    "the same file as an earlier submission, sent again after another revision of its report: "
+    "it is the current revision again"
+)
+
+
+def _resent(con: duckdb.DuckDBPyConnection, duplicates: list[_ReceivedFile]) -> set[str]:
+    """Of these landed submissions sent again, those for which another submission of the
+    same unit x period x form was received after their latest receipt (contract 3: the
+    resent one becomes current again). The form of a value is its indicator's subject."""
+    ids = sorted({f.submission_id for f in duplicates})
+    if not ids:
+        return set()
+    catalogue = load_catalogue()
+    forms = pa.table(
+        {
+            "indicator_code": pa.array(catalogue["indicator_code"].tolist(), pa.string()),
+            "form": pa.array(catalogue["subject"].tolist(), pa.string()),
+        }
+    )
+    con.register("_indicator_forms", forms)
+    try:
+        return {sid for (sid,) in con.execute(RESENT_SQL, [ids]).fetchall()}
+    finally:
+        con.unregister("_indicator_forms")
+
+
+RESENT_SQL = """
+with
+latest as (
+    select submission_id, max(received_at) as received_at
+    from (
+        select submission_id, received_at from raw.submission_receipts
+        union all
+        select submission_id, received_at from raw.submissions
+    )
+    group by submission_id
+),
+resent_keys as (
+    select distinct v.submission_id, v.unit_code, v.period_code, f.form
+    from raw.submission_values as v
+    inner join _indicator_forms as f on v.indicator_code = f.indicator_code
+    where v.submission_id in (select unnest(?))
+)
+select distinct resent_keys.submission_id
+from resent_keys
+inner join raw.submission_values as other
+    on other.unit_code = resent_keys.unit_code
+    and other.period_code = resent_keys.period_code
+    and other.submission_id <> resent_keys.submission_id
+inner join _indicator_forms as f
+    on other.indicator_code = f.indicator_code and f.form = resent_keys.form
+inner join latest as mine on mine.submission_id = resent_keys.submission_id
+inner join latest as theirs on theirs.submission_id = other.submission_id
+where theirs.received_at > mine.received_at
+"""
+
+
+def _insert_receipts(
+    con: duckdb.DuckDBPyConnection,
+    files: list[_ReceivedFile],
+    outcomes: dict[Path, FileOutcome],
+    landed_at: dt.datetime,
+) -> None:
+    if not files:
+        return
+    fields = [
+        ("submission_id", pa.string()),
+        ("file_name", pa.string()),
+        ("received_at", pa.timestamp("us")),
+        ("file_mtime", pa.timestamp("us")),
+        ("landed_at", pa.timestamp("us")),
+    ]
+    rows = [
+        (f.submission_id, outcomes[f.path].file_name, f.received_at, f.seen.mtime, landed_at)
+        for f in files
+    ]
+    con.register("_receipts", _lookup_table(fields, rows))
+    try:
+        con.execute(
+            "insert into raw.submission_receipts (submission_id, file_name, received_at, "
+            "file_mtime, landed_at) select * from _receipts"
+        )
+    finally:
+        con.unregister("_receipts")
+
+
+def _record_reports(con: duckdb.DuckDBPyConnection, reports: list[tuple]) -> None:
+    if reports:
+        con.executemany("insert into raw.submitter_reports values (?, ?, ?)", reports)
+
+
+def write_missing_reports(con: duckdb.DuckDBPyConnection, at: dt.datetime) -> int:
+    """Write the submitter report of every submission that needs one and has none recorded
+    (a run that died between its landing commit and its reports); returns how many were
+    written. Reports already on disk from before the record existed are recorded only."""
+    missing = con.execute(
+        """
+        select submission_id, file_name, archived_path, status, rows_read, rows_accepted,
+            rows_rejected
+        from raw.submissions as s
+        where status in ('rejected', 'partially_accepted')
+            and not exists (
+                select 1 from raw.submitter_reports as r where r.submission_id = s.submission_id
+            )
+        """
+    ).fetchall()
+    recorded, written = [], 0
+    for sid, name, archived_path, status, read, accepted, rejected in missing:
+        archived = Path(archived_path)
+        if not archived.name or not archived.parent.is_dir():
+            continue  # no archived copy here to write beside (a database made by hand)
+        report = archived.with_name(archived.name + REPORT_SUFFIX)
+        if not report.exists():
+            outcome = FileOutcome(name, sid, status, read, accepted, rejected)
+            write_submitter_report(con, archived, outcome)
+            written += 1
+        recorded.append((sid, str(report), at))
+    _record_reports(con, recorded)
+    return written
 
 
 # Removing a file that is on disk waits on the file system's journal (about 2.4 ms a file on
@@ -475,15 +833,25 @@ def _write_chunk(
 _REMOVALS_IN_FLIGHT = 16
 
 
-def remove_from_inbox(paths: list[Path]) -> None:
-    """Remove landed files from the inbox; every file is removed before this returns."""
-    if len(paths) < 2:
-        for path in paths:
-            path.unlink()
-        return
-    with ThreadPoolExecutor(max_workers=_REMOVALS_IN_FLIGHT) as pool:
-        # list(): an error removing any file is raised here, after the others are tried.
-        list(pool.map(Path.unlink, paths))
+def remove_from_inbox(files: list[tuple[Path, Seen]]) -> list[str]:
+    """Remove landed files from the inbox, each only if it is still the file that was read
+    and archived (a file rewritten since is left for the next run); returns the names
+    removed. Every removal is done or tried before this returns."""
+
+    def remove(item: tuple[Path, Seen]) -> str | None:
+        path, seen = item
+        if inbox_rules.remove_if_unchanged(path, seen):
+            return path.name
+        log.warning("%s changed after it was archived: left in the inbox", path.name)
+        return None
+
+    if len(files) < 2:
+        names = [remove(item) for item in files]
+    else:
+        with ThreadPoolExecutor(max_workers=_REMOVALS_IN_FLIGHT) as pool:
+            # list(): an error removing any file is raised here, after the others are tried.
+            names = list(pool.map(remove, files))
+    return [name for name in names if name is not None]
 
 
 def _outcome(received: _ReceivedFile, counts: dict[str, tuple[int, int]]) -> FileOutcome:
@@ -520,6 +888,7 @@ SUBMISSION_FIELDS = [
     ("rejection_reason_en", pa.string()),
     ("rejection_reason_vi", pa.string()),
     ("landed_at", pa.timestamp("us")),
+    ("file_mtime", pa.timestamp("us")),
 ]
 
 
@@ -546,16 +915,22 @@ def _insert_submissions(con, files: list[_ReceivedFile], outcomes, landed_at) ->
                 o.reason,
                 reason_vi,
                 landed_at,
+                f.seen.mtime,
             )
         )
     if not rows:
         return
+    # Bytes rejected whole before and sent again are landed again in their place.
+    (again,) = con.execute(
+        "select count(*) from raw.submissions where submission_id in (select unnest(?))",
+        [[row[0] for row in rows]],
+    ).fetchone()
     # One columnar insert: row-by-row executemany costs a third of a national batch's landing.
     con.register("_submissions", _lookup_table(SUBMISSION_FIELDS, rows))
     try:
         con.execute(
-            f"insert into raw.submissions ({', '.join(n for n, _ in SUBMISSION_FIELDS)}) "
-            "select * from _submissions"
+            f"insert {'or replace ' if again else ''}into raw.submissions "
+            f"({', '.join(n for n, _ in SUBMISSION_FIELDS)}) select * from _submissions"
         )
     finally:
         con.unregister("_submissions")
@@ -572,10 +947,13 @@ def write_submitter_report(
 
     Vietnamese first: it goes back to the unit. The full list stays in raw.rejections.
     """
+    # This file's rejections: the same bytes rejected whole under another name before keep
+    # theirs (a resend under a fixed name).
     rows = con.execute(
-        "select row_number, column_name, cell_text, reason_vi, reason_en from raw.rejections "
-        "where submission_id = ? order by row_number nulls first, column_name",
-        [outcome.submission_id],
+        "select distinct row_number, column_name, cell_text, reason_vi, reason_en "
+        "from raw.rejections where submission_id = ? and file_name = ? "
+        "order by row_number nulls first, column_name",
+        [outcome.submission_id, outcome.file_name],
     ).fetchall()
     lines = [
         f"Tệp / file: {outcome.file_name}",
@@ -596,7 +974,13 @@ def write_submitter_report(
     listed = REPORT_ROWS_LISTED
     lines += skipped_report_lines(con, outcome.submission_id, outcome.file_name, listed)
     report = archived.with_name(archived.name + REPORT_SUFFIX)
-    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Private like the archive it sits in; written whole under a temporary name, so that a
+    # crash never leaves half a report that the next run would take as written.
+    partial = report.with_name(report.name + ".partial")
+    partial.unlink(missing_ok=True)
+    with _create_new(partial) as out:
+        out.write(("\n".join(lines) + "\n").encode("utf-8"))
+    partial.replace(report)
     return report
 
 
