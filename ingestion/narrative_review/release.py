@@ -125,37 +125,28 @@ def _insert_release(
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [[release_id, report_id, decision_id, released_at, *row] for row in accepted],
     )
-    # The release is received when the report was: revisions are ordered by receipt.
+    # The release is received when the report was (its one receipt, interface I2):
+    # revisions are ordered by receipt.
     n = len(accepted)
     con.execute(
         """
         insert into raw.submissions by name
         select
-            ? as submission_id, file_name, archived_path, received_at, ? as shape,
-            'accepted' as status, ? as rows_read, ? as rows_accepted, 0 as rows_rejected,
-            ? as landed_at
+            ? as submission_id, file_name, archived_path, received_at, file_mtime,
+            ? as shape, 'accepted' as status, ? as rows_read, ? as rows_accepted,
+            0 as rows_rejected, ? as landed_at
         from raw.submissions
         where submission_id = ?
         """,
         [release_id, RELEASE_SHAPE, n, n, released_at, report_id],
     )
-    if _has_table(con, "submission_receipts"):
-        con.execute(
-            """
-            insert into raw.submission_receipts by name
-            select ? as submission_id, file_name, received_at, received_at as file_mtime,
-                ? as landed_at
-            from raw.submissions
-            where submission_id = ?
-            """,
-            [release_id, released_at, report_id],
-        )
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'raw' and table_name = ?",
-        [name],
-    ).fetchone()
-    return bool(found and found[0])
+    con.execute(
+        """
+        insert into raw.submission_receipts
+            (submission_id, file_name, received_at, file_mtime, landed_at)
+        select ?, file_name, received_at, file_mtime, ?
+        from raw.submissions
+        where submission_id = ?
+        """,
+        [release_id, released_at, report_id],
+    )

@@ -44,11 +44,30 @@ _TOTAL_WORDS = frozenset(
 )
 # 'I. CÔNG TÁC HỘI VIÊN', 'A. PHONG TRÀO', '1. Hội viên', '1.2) ...', 'II/ ...'.
 _HEADING = re.compile(r"^(?:[IVXLC]+|[A-Za-z]|\d+(?:\.\d+)*)\s*[.)/:-]\s*\S")
-_SIGNATURE = re.compile(
-    r"\b(?:nguoi lap(?: bieu)?|lap bieu|thu truong|ky ten|ky ghi ro|ky va ghi ro|"
-    r"ghi ro ho ten|tm ban|t m ban|noi nhan|xac nhan cua|ke toan truong|chu tich hoi)\b"
-    r"|^ngay \S* thang \S* nam\b"
+# The signature block: role titles alone in a cell, and the phrases around signatures.
+_SIGNATURE_TITLES = frozenset(
+    {
+        "chu tich",
+        "pho chu tich",
+        "kt chu tich",
+        "tm ban thuong vu",
+        "tm ban chap hanh",
+        "tm ban thuong truc",
+        "nguoi lap bieu",
+        "nguoi lap",
+        "lap bieu",
+        "thu truong don vi",
+        "thu truong",
+        "ke toan",
+        "ke toan truong",
+        "xac nhan cua thu truong don vi",
+        "noi nhan",
+    }
 )
+_SIGNATURE = re.compile(r"\b(?:ky ten|ky ghi ro|ky va ghi ro|ghi ro ho ten|ky dong dau|noi nhan)\b")
+# 'Tuyên Quang, ngày 15 tháng 12 năm 2025': the place and date above the signatures.
+_DATE_LINE = re.compile(r"\bngay \S+ thang \S+ nam\b")
+_DIGIT = re.compile(r"\d")
 # Arrow's first sieve (most rows are plain figures): a blank value, or a cell that could
 # be a total, a heading or a signature.
 _CANDIDATE = (
@@ -77,18 +96,27 @@ def _is_heading(cells: list[str]) -> bool:
 
 
 def _is_signature(cells: list[str]) -> bool:
-    return any(_SIGNATURE.search(fold(c)) for c in cells if c.strip())
+    for cell in cells:
+        folded = fold(cell)
+        if folded and (folded in _SIGNATURE_TITLES or _SIGNATURE.search(folded)):
+            return True
+    return False
 
 
 def classify(unit: str, period: str, indicator: str, value: str, in_signature: bool) -> str:
-    """'' for a data row, else 'total', 'section' or 'signature'."""
+    """'' for a data row, else 'total', 'section' or 'signature'.
+
+    A row with a period, or with a digit in its value cell, is never taken for a signature
+    (a data row's indicator may well say 'Chủ tịch Hội cơ sở ...'); below a signature title,
+    rows without either (the names) belong to the block."""
     cells = [unit, period, indicator, value]
     if _is_total([unit, indicator]):
         return "total"
-    if _is_signature(cells):
-        return "signature"
-    if in_signature and not _NUMBER_LIKE.match(value):
-        return "signature"
+    if not period.strip():
+        if any(_DATE_LINE.search(fold(c)) for c in cells if c.strip()):
+            return "signature"
+        if not _DIGIT.search(value) and (_is_signature(cells) or in_signature):
+            return "signature"
     if _is_heading(cells):
         return "section"
     return ""
