@@ -92,5 +92,19 @@ form: bootstrap
 	@test -n "$(UNIT)" -a -n "$(PERIOD)" || { echo 'usage: make form UNIT=P2025-01 PERIOD=2025 [OUT=file.xlsx]'; exit 2; }
 	$(BIN)/python -m ingestion.forms "$(UNIT)" "$(PERIOD)" $(OUT)
 
+# The analysts' side (docs/analysts.md). dbt's docs of the published models, served on
+# 127.0.0.1 (PORT, default 8580); the leadership workbook for a period (OUT: where to write
+# it, default beside the published database); the dashboard on 127.0.0.1 (PORT, default 8501).
+.PHONY: docs report dashboard
+docs: bootstrap
+	$(BIN)/python -m orchestration.publish.docs_site $(if $(PORT),--port $(PORT))
+
+report: bootstrap
+	@test -n "$(PERIOD)" || { echo 'usage: make report PERIOD=2025 [OUT=file.xlsx]'; exit 2; }
+	$(BIN)/python -m orchestration.publish.workbook "$(PERIOD)" $(if $(OUT),--out "$(OUT)")
+
+dashboard: bootstrap
+	$(BIN)/python -m orchestration.dashboard $(if $(PORT),--port $(PORT))
+
 clean:
 	rm -rf $(DBT_DIR)/target $(DBT_DIR)/logs .pytest_cache
