@@ -169,3 +169,43 @@ def test_every_row_kept_proves_a_clean_chunk_and_nothing_else() -> None:
     # A cell rule broken: an unknown unit, an empty indicator.
     assert not _kept(["P2025-01", "Nowhere"], ["members_total", "members_lost"], ["", ""])
     assert not _kept(["P2025-01", "P2025-01"], ["members_total", ""], ["", ""])
+
+
+def test_each_file_is_read_by_its_own_convention_and_typed_numbers_by_none() -> None:
+    rows = _rows(
+        unit=["P2025-01"] * 5,
+        period=["2025"] * 5,
+        indicator=["members_total", "women_18_plus", "members_rate", "fin_money_mobilised"]
+        + ["fin_money_mobilised"],
+        value_text=["1,304", "1,304,512", "79.2%", "12,345", "12,345"],
+    )
+    # The last row's cell held a typed 12.345 (written '12,345'): never read the English way.
+    rows = rows.set_column(
+        rows.column_names.index("submission_id"), "submission_id", pa.array(["en"] * 5)
+    ).append_column("number_convention", pa.array(["", "", "", "", "typed"]))
+    cells = normalised_cells(rows).to_pylist()
+    assert [c["value"] for c in cells] == [1304, 1_304_512, 79.2, 12345, 12.345]
+
+
+def test_a_file_that_does_not_tell_rejects_an_ambiguous_comma() -> None:
+    cells = normalised_cells(
+        _rows(
+            unit=["P2025-01"] * 2,
+            period=["2025"] * 2,
+            indicator=["fin_money_mobilised", "members_total"],
+            value_text=["4,850", "1.304"],
+        )
+    ).to_pylist()
+    assert cells[0]["value"] is None and "dấu ','" in cells[0]["value_reason_vi"]
+    assert cells[1]["value"] == 1304
+
+
+def test_a_withdrawal_marker_is_a_withdrawn_figure() -> None:
+    cells = normalised_cells(
+        _rows(unit=["P2025-01"], period=["2025"], indicator=["members_total"], value_text=["Rút"])
+    ).to_pylist()
+    assert (cells[0]["value"], cells[0]["withdrawn"], cells[0]["value_reason_en"]) == (
+        None,
+        True,
+        None,
+    )

@@ -3,6 +3,7 @@ import unicodedata
 import pytest
 
 from ingestion.normalise import NumberParseError, ParsedNumber, parse_vn_number
+from ingestion.normalise.numbers import is_withdrawal, number_convention
 
 
 @pytest.mark.parametrize(
@@ -221,3 +222,69 @@ def test_error_messages_speak_to_the_steward(text, english, vietnamese):
         parse_vn_number(text)
     assert english in caught.value.reason_en
     assert vietnamese in caught.value.reason_vi
+
+
+# --- a file's number convention -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("texts", "convention"),
+    [
+        (["1.304.512", "12"], "vi"),
+        (["4,2", "180.833"], "vi"),
+        (["79,2%"], "vi"),
+        (["1.234,5"], "vi"),
+        (["1,304,512", "12"], "en"),
+        (["79.2%", "1,304"], "en"),
+        (["1,234.5"], "en"),
+        (["1,304", "1.304", "12"], ""),  # nothing tells
+        (["1.304.512", "1,304,512"], ""),  # both: each read by its own form
+    ],
+)
+def test_the_convention_of_a_file(texts: list[str], convention: str) -> None:
+    assert number_convention(texts) == convention
+
+
+@pytest.mark.parametrize(
+    ("text", "convention", "value"),
+    [
+        ("1,304", "en", 1304),
+        ("1.304", "en", 1.304),
+        ("1,304,512", "en", 1_304_512),
+        ("79.2%", "en", 79.2),
+        ("1,234.5", "en", 1234.5),
+        ("1,304", "vi", 1.304),
+        ("1.304", "vi", 1304),
+        ("1.304", "", 1304),  # the national reading of '.'
+        ("1,304,512", "", 1_304_512),
+        ("4,2", "", 4.2),
+    ],
+)
+def test_numbers_read_by_the_files_convention(text: str, convention: str, value: float) -> None:
+    assert parse_vn_number(text, convention).value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "convention", "code"),
+    [
+        ("1,304", "", "ambiguous_convention"),
+        ("4,850 tỷ", "", "ambiguous_convention"),
+        ("4,2", "en", "ambiguous_format"),
+        ("1.234,5", "en", "ambiguous_format"),
+    ],
+)
+def test_numbers_that_do_not_fit_are_rejected(text: str, convention: str, code: str) -> None:
+    with pytest.raises(NumberParseError) as caught:
+        parse_vn_number(text, convention)
+    assert caught.value.code == code
+    assert caught.value.reason_vi
+
+
+@pytest.mark.parametrize("text", ["Rút", "rút lại", " HỦY ", "Xóa", "withdrawn", "xoá"])
+def test_withdrawal_markers(text: str) -> None:
+    assert is_withdrawal(text)
+
+
+@pytest.mark.parametrize("text", ["0", "", "rút gọn", "huỷ bỏ 12"])
+def test_not_withdrawal_markers(text: str) -> None:
+    assert not is_withdrawal(text)
