@@ -155,7 +155,7 @@ def with_candidates(exc: ResolutionError) -> tuple[str, str]:
     tail = f" (+{more})" if more > 0 else ""
     return (
         f"{exc.reason_en}. Candidates: {listed}{tail}",
-        f"{exc.reason_vi}. Các đơn vị có thể là: {listed}{tail}",
+        f"{exc.reason_vi}. Có thể là: {listed}{tail}",
     )
 
 

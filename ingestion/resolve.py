@@ -281,15 +281,16 @@ class UnitResolver:
         return out
 
     def describe(self, code: str) -> str:
-        """'C01162 Xã Tân Thành (Huyện X, Tỉnh Y; until 2025-06-30)': for error messages."""
+        """'C01162 Xã Tân Thành (Huyện X, Tỉnh Y, … – 2025-06-30)': for error messages."""
         unit = self._units[code]
         parents = [
             self._units[p].name for p in self._walk_up(code) if self._units[p].level != "central"
         ]
+        # Written without words, so the same text serves the English and Vietnamese reasons.
         if unit.era == "legacy" and unit.valid_to is not None:
-            parents.append(f"until {unit.valid_to.isoformat()}")
+            parents.append(f"… – {unit.valid_to.isoformat()}")
         elif unit.era == "2025" and unit.valid_from is not None:
-            parents.append(f"from {unit.valid_from.isoformat()}")
+            parents.append(f"{unit.valid_from.isoformat()} – …")
         detail = f" ({', '.join(parents)})" if parents else ""
         return f"{code} {unit.name}{detail}"
 

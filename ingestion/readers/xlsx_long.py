@@ -103,7 +103,7 @@ def open_workbook(data: bytes) -> CalamineWorkbook:
     except (CalamineError, ValueError, OSError) as exc:
         raise UnreadableFile(
             f"the file is not a readable Excel workbook ({exc}); save it again as .xlsx",
-            f"tệp không phải là sổ tính Excel đọc được ({exc}); hãy lưu lại dạng .xlsx",
+            "tệp không phải là sổ tính Excel đọc được; hãy mở bằng Excel và lưu lại dạng .xlsx",
         ) from exc
 
 
@@ -116,7 +116,7 @@ def sheet_values(sheet: CalamineSheet) -> list[list[Any]]:
     except (CalamineError, ValueError) as exc:
         raise UnreadableFile(
             f"the sheet {sheet.name!r} cannot be read ({exc})",
-            f"không đọc được trang tính {sheet.name!r} ({exc})",
+            f"không đọc được trang tính {sheet.name!r}; hãy mở bằng Excel, lưu lại rồi gửi lại",
         ) from exc
 
 
