@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from ingestion.normalise import Period, PeriodParseError, parse_period
 from ingestion.resolve import ResolutionError, unit_resolver
 
-__all__ = ["UnitMention", "find_period", "find_units", "report_period", "resolve_unit"]
+__all__ = [
+    "UnitMention",
+    "find_period",
+    "find_units",
+    "implied_unit",
+    "report_period",
+    "resolve_unit",
+    "resolve_unit_named",
+]
 
 # Length of a congress term, for the term a congress closes when only the new one is named.
 TERM_YEARS = 5
@@ -45,20 +53,64 @@ def find_units(text: str) -> list[UnitMention]:
     """The union units named in a text, in order."""
     out = []
     for match in _MENTION.finditer(text):
-        name = match["name"]
-        if not name[0].isupper() and not name[0].isdigit():
-            continue  # IGNORECASE lets 'xã hội' through; a place name is capitalised
-        parent = match["parent"]
+        name = _capitalised(match["name"])
+        if not name:
+            continue  # 'xã hội', 'tỉnh đã': a place name is capitalised
+        parent = _capitalised(match["parent"] or "", allow_admin=True)
         admin = " ".join(match["admin"].split())
         named = f"{admin} {name}"
-        if parent and parent[0].isupper() and not parent.startswith(("Hội", "Ủy", "UBND")):
+        if parent and not parent.startswith(("Hội", "Ủy", "UBND")):
             named = f"{named}, {parent}"
-        out.append(UnitMention(named, match.start(), match.end()))
+        out.append(UnitMention(named, match.start(), match.start("name") + len(name)))
     return out
+
+
+def _capitalised(words: str, allow_admin: bool = False) -> str:
+    """The leading words of a name that are capitalised (or a number: 'Phường 1')."""
+    kept: list[str] = []
+    for i, word in enumerate(words.split()):
+        if word[0].isupper() or word[0].isdigit() or (allow_admin and i == 0 and kept == []):
+            kept.append(word)
+        else:
+            break
+    if allow_admin and kept and not kept[0][0].isupper():
+        # 'tỉnh Thanh Hóa': the level word may be lower case, the name may not.
+        return " ".join(kept) if len(kept) > 1 else ""
+    return " ".join(kept)
+
+
+# A union named by its level only ('Hội LHPN tỉnh', 'Hội Liên hiệp Phụ nữ tỉnh tổ chức').
+_LEVEL_ONLY = re.compile(rf"{_UNION}[ \t]+(?P<admin>(?i:tỉnh|huyện|xã|phường))(?![ \t]+[A-ZĐ])")
+_PLACE = re.compile(rf"(?P<admin>{_ADMIN})[ \t]+(?P<name>{_NAME})")
+
+
+def implied_unit(opening: str, text: str, on: dt.date | None) -> tuple[UnitMention, str] | None:
+    """'Hội LHPN tỉnh …' in the opening, and the text names one place of that level that
+    resolves ('phát triển tỉnh Lào Cai'): that place's union, with its code."""
+    match = _LEVEL_ONLY.search(opening)
+    if match is None:
+        return None
+    level = match["admin"].lower()
+    found: dict[str, UnitMention] = {}
+    for place in _PLACE.finditer(text):
+        name = _capitalised(place["name"])
+        if name and place["admin"].lower() == level:
+            mention = UnitMention(f"{level} {name}", match.start(), match.end())
+            if (code := resolve_unit(mention, on)) is not None:
+                found.setdefault(code, mention)
+    if len(found) != 1:
+        return None
+    code, mention = found.popitem()
+    return mention, code
 
 
 def resolve_unit(mention: UnitMention, on: dt.date | None) -> str | None:
     """The unit code of a mention, or None when it names no unit or several."""
+    return resolve_unit_named(mention, on)[0]
+
+
+def resolve_unit_named(mention: UnitMention, on: dt.date | None) -> tuple[str | None, str]:
+    """(the unit code of a mention or None, the words of it that name the unit)."""
     resolver = unit_resolver()
     named, _, parent = mention.text.partition(", ")
     admin, name = _split_admin(named)
@@ -71,13 +123,26 @@ def resolve_unit(mention: UnitMention, on: dt.date | None) -> str | None:
         if parent:
             texts.append(f"{short}, {parent}")
         texts.append(short)
+    level = _LEVELS.get(" ".join(admin.lower().split()))
     for text in texts:
         for day in (on, None) if on is not None else (None,):
             try:
-                return resolver.resolve(text, on=day)
+                return resolver.resolve(text, on=day, level=level), text
             except ResolutionError:
                 continue
-    return None
+    return None, mention.text
+
+
+# The level an administrative word names ('thành phố' can be a province or a district).
+_LEVELS = {
+    "tỉnh": "province",
+    "huyện": "district",
+    "quận": "district",
+    "thị xã": "district",
+    "xã": "commune",
+    "phường": "commune",
+    "thị trấn": "commune",
+}
 
 
 def _split_admin(named: str) -> tuple[str, str]:
@@ -94,7 +159,10 @@ _PERIOD_PHRASES = re.compile(
     r"|(?:năm\s+\d{4})",
     re.IGNORECASE,
 )
-_COMPARISON = re.compile(r"(?:so\s+với|cùng\s+kỳ|vào|đến|từ)\s+(?:cùng\s+kỳ\s+)?$", re.I)
+_COMPARISON = re.compile(
+    r"(?:so\s+với|cùng\s+kỳ|vào|(?<!tính\s)đến|từ|sau|trước)\s+(?:cùng\s+kỳ\s+|cuối\s+|đầu\s+|giữa\s+)?$",
+    re.I,
+)
 
 
 def find_period(text: str) -> list[tuple[int, Period]]:
@@ -115,12 +183,22 @@ def find_period(text: str) -> list[tuple[int, Period]]:
 
 
 def report_period(opening: str, body: str, published: dt.date | None) -> Period | None:
-    """The period a report covers: the first period named in its title and opening; a
-    congress closes the term before the one it opens."""
+    """The period a report covers: a period named in its title; else, for a congress that
+    opens a term, the term before it; else the first period its opening names; else the one
+    its body names most often. A period after the publication year is a goal, not this."""
+    limit = published.year if published is not None else None
+
+    def current(periods: list[Period]) -> list[Period]:
+        return [p for p in periods if limit is None or p.start.year <= limit]
+
+    title = opening.split("\n", 1)[0]
+    in_title = [p for p in current([p for _, p in find_period(title)]) if p.kind != "term"]
+    if in_title:
+        return in_title[0]
     found = [p for _, p in find_period(opening)]
-    congress = bool(re.search(r"đại\s+hội", opening, re.I))
     terms = [p for p in found if p.kind == "term"]
-    if congress and terms:
+    opens_term = terms and (limit is None or terms[0].start.year >= limit)
+    if opens_term and re.search(r"đại\s+hội", opening, re.I):
         new_term = terms[0]
         past = [
             p
@@ -131,21 +209,15 @@ def report_period(opening: str, body: str, published: dt.date | None) -> Period 
             return past[0]
         first = new_term.start.year
         return parse_period(f"nhiệm kỳ {first - TERM_YEARS}-{first}")
-    limit = published.year if published is not None else None
-    for period in found:
-        if period.kind == "term":
-            continue
-        if limit is None or period.start.year <= limit:
-            return period
+    named = current([p for p in found if p.kind != "term"])
+    if named:
+        return named[0]
     # Nothing in the opening: the period the body names most often ('Năm 2023, …').
-    named = [
-        p
-        for _, p in find_period(body)
-        if p.kind != "term" and (limit is None or p.start.year <= limit)
-    ]
+    named = current([p for _, p in find_period(body) if p.kind != "term"])
     if named:
         codes = [p.code for p in named]
-        return max(named, key=lambda p: (codes.count(p.code), -codes.index(p.code)))
+        # Older periods a report names are history; of the most named, the latest.
+        return max(named, key=lambda p: (codes.count(p.code), p.end))
     if terms:
         return terms[0]
     if published is not None:

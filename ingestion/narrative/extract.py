@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from ingestion.narrative.context import (
     find_period,
     find_units,
+    implied_unit,
     report_period,
     resolve_unit,
+    resolve_unit_named,
 )
 from ingestion.narrative.document import Document
 from ingestion.narrative.indicators import match_indicator, numbered_name_spans
@@ -398,8 +400,9 @@ def extract_report(document: Document) -> NarrativeReport:
     if on is None and period is not None:
         on = period.end
     units = find_units(opening)
-    unit_text = units[0].text if units else None
-    unit_code = resolve_unit(units[0], on) if units else None
+    unit_code, unit_text = resolve_unit_named(units[0], on) if units else (None, None)
+    if not units and (implied := implied_unit(opening, text, on)) is not None:
+        unit_text, unit_code = implied[0].text, implied[1]
     report = NarrativeReport(
         unit_code=unit_code,
         unit_text=unit_text,
