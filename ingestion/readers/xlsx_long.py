@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import operator
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -50,6 +51,8 @@ __all__ = [
     "value_text",
     "whole_numbers_text",
 ]
+
+log = logging.getLogger(__name__)
 
 # Columns of the table every reader returns, after row_number.
 LONG_COLUMNS = ("unit", "period", "indicator", "value_text", *OPTIONAL_COLUMNS)
@@ -101,8 +104,9 @@ def open_workbook(data: bytes) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (CalamineError, ValueError, OSError) as exc:
+        log.info("calamine cannot open the workbook: %s", exc)
         raise UnreadableFile(
-            f"the file is not a readable Excel workbook ({exc}); save it again as .xlsx",
+            "the file is not a readable Excel workbook; save it again as .xlsx",
             "tệp không phải là sổ tính Excel đọc được; hãy mở bằng Excel và lưu lại dạng .xlsx",
         ) from exc
 
@@ -114,8 +118,9 @@ def sheet_values(sheet: CalamineSheet) -> list[list[Any]]:
         # which would shift every row number the submitter is told about.
         return sheet.to_python(skip_empty_area=False)
     except (CalamineError, ValueError) as exc:
+        log.info("calamine cannot read the sheet %r: %s", sheet.name, exc)
         raise UnreadableFile(
-            f"the sheet {sheet.name!r} cannot be read ({exc})",
+            f"the sheet {sheet.name!r} cannot be read; open it in Excel, save it, send it again",
             f"không đọc được trang tính {sheet.name!r}; hãy mở bằng Excel, lưu lại rồi gửi lại",
         ) from exc
 
