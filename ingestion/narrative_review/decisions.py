@@ -136,7 +136,7 @@ def record_narrative_decision(
         corrected=tuple(corrections),
         reason=reason,
         steward=steward,
-        decided_at=decided_at or dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        decided_at=_after_last(con, submission_id, decided_at),
         release_id=None,
     )
     given = frozenset(
@@ -155,6 +155,21 @@ def record_narrative_decision(
         raise
     con.execute("commit")
     return replace(recorded, release_id=release_id)
+
+
+def _after_last(
+    con: duckdb.DuckDBPyConnection, submission_id: str, decided_at: dt.datetime | None
+) -> dt.datetime:
+    """The decision's time, later than every earlier decision on the report: the latest
+    decision counts, so two must never tie (a clock set back, two in one microsecond)."""
+    decided_at = decided_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    (last,) = con.execute(
+        "select max(decided_at) from raw.narrative_decisions where submission_id = ?",
+        [submission_id],
+    ).fetchone()
+    if last is not None and decided_at <= last:
+        return last + dt.timedelta(microseconds=1)
+    return decided_at
 
 
 def _find_report(con: duckdb.DuckDBPyConnection, submission: str) -> tuple[str, str]:

@@ -120,6 +120,11 @@ def test_accept_all_but_rejects_the_listed_and_releases_the_rest(con):
         [recorded.release_id],
     ).fetchone()
     assert release == (RELEASE_SHAPE, "bao-cao.docx", dt.datetime(2024, 1, 10), 2, 2, 0)
+    receipts = con.execute(
+        "select file_name, received_at from raw.submission_receipts where submission_id = ?",
+        [recorded.release_id],
+    ).fetchall()
+    assert receipts == [("bao-cao.docx", dt.datetime(2024, 1, 10))]
 
 
 def test_correct_then_accept_replaces_the_release_before(con, district):
