@@ -462,6 +462,8 @@ def _sentence_figures(
             continue
         if parsed.value is None:
             continue
+        if candidate.kind == "money" and parsed.currency is None:
+            candidate.kind = "count"  # 'hơn 32 ngàn lượt hội viên': thousands of people
         after = sentence[candidate.end :]
         clause_before, clause_after = _clauses(sentence, context_start, candidate)
         kind = {"money": "money", "percent": "percent"}.get(candidate.kind, "count")
