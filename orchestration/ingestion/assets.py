@@ -3,7 +3,8 @@
 import dagster as dg
 import duckdb
 
-from ingestion.landing import land_inbox, land_reference
+from ingestion.landing import DiskFull, land_inbox, land_reference
+from ingestion.limits import LandingLimits
 from orchestration.markdown import md_table
 from orchestration.settings import Settings
 
@@ -36,11 +37,17 @@ RAW_TABLES = {
 def landed_submissions(context: dg.AssetExecutionContext):
     settings = Settings.from_env()
     settings.warehouse_db.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(settings.warehouse_db)) as con:
-        land_reference(con)
-        result = land_inbox(settings.inbox, settings.archive, con)
+    try:
+        with duckdb.connect(str(settings.warehouse_db)) as con:
+            land_reference(con)
+            result = land_inbox(
+                settings.inbox, settings.archive, con, limits=LandingLimits.from_env()
+            )
+    except DiskFull as full:
+        # Said in words to the operator; the database's own traceback stays in the log.
+        raise dg.Failure(description=full.strerror) from full
     for outcome in result.files:
-        if outcome.status in ("rejected", "partially_accepted"):
+        if outcome.status in ("rejected", "partially_accepted", "not_taken"):
             context.log.warning(f"{outcome.file_name}: {outcome.status}: {outcome.reason}")
     table = md_table(
         ["file", "status", "rows read", "accepted", "rejected"],
@@ -58,6 +65,10 @@ def landed_submissions(context: dg.AssetExecutionContext):
             "taken_in": result.taken_in,
             "rejected": result.rejected,
             "duplicates": result.duplicates,
+            "resent": result.count("resent"),
+            # Left in the inbox: links, special files, folders, hidden names, unfinished
+            # uploads (raw.inbox_notices says why).
+            "not_taken": result.not_taken,
             "files": dg.MetadataValue.md(table),
         },
     )

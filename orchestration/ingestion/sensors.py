@@ -4,7 +4,9 @@ import hashlib
 
 import dagster as dg
 
+from ingestion.inbox import record_sightings, settled
 from ingestion.landing import inbox_files
+from ingestion.limits import LandingLimits
 from orchestration.settings import Settings
 
 
@@ -30,9 +32,19 @@ def build_inbox_sensor(job: dg.JobDefinition) -> dg.SensorDefinition:
         description="Starts the nightly job when submissions wait in the inbox.",
     )
     def inbox_sensor(context: dg.SensorEvaluationContext):
-        files = inbox_files(Settings.from_env().inbox)
+        inbox = Settings.from_env().inbox
+        files = inbox_files(inbox)
         if not files:
             return dg.SkipReason("the inbox is empty")
+        # A file's received time is when the pipeline first saw it: the sensor's look every
+        # minute, not the run that lands it later (ingestion/inbox.py).
+        record_sightings(inbox, files)
+        # A run for files still being written would take nothing (landing waits for them to
+        # settle): ask for one once they have.
+        ready, _ = settled(files, LandingLimits.from_env().settle_seconds, wait=False)
+        if not ready:
+            return dg.SkipReason("the files in the inbox are still being written")
+        files = list(ready)
         return dg.RunRequest(run_key=inbox_run_key(files), tags={"vwu/trigger": "inbox"})
 
     return inbox_sensor
