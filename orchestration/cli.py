@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from ingestion.landing import inbox_files
+from ingestion.landing import DiskFull, inbox_files, is_disk_full
 from ingestion.synthetic import generate_demo_batch
 from orchestration.pipeline_lock import PipelineBusy, pipeline_lock
 from orchestration.publish.publisher import (
@@ -206,7 +206,18 @@ def run_command(settings: Settings) -> int:
     except PipelineBusy as busy:
         print(busy)
         return 1
+    except Exception as error:
+        # Dagster's own storage (SQLite) on a full disk: said in words, not its traceback.
+        if not is_disk_full(error):
+            raise
+        print(DiskFull(f"{type(error).__name__}: {error}").strerror)
+        return 1
     print(summarise(result, settings))
+    for event in result.all_events:
+        # Why a step failed, in its own first line (a full disk says so in words).
+        if event.is_step_failure and event.step_failure_data.error is not None:
+            reason = event.step_failure_data.error.message.strip().splitlines()[0]
+            print(f"  step {event.step_key} failed: {reason}")
     return 0 if result.success else 1
 
 
