@@ -13,6 +13,8 @@ import stat
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -385,28 +387,47 @@ def test_a_report_lost_after_the_commit_is_written_on_the_next_run(tmp_path, con
     assert con.execute("select count(*) from raw.submitter_reports").fetchone() == (1,)
 
 
-@pytest.mark.skipif(
-    os.geteuid() != 0 or shutil.which("mount") is None, reason="mounting a small tmpfs needs root"
-)
-def test_a_full_disk_is_said_in_words(tmp_path, con):
-    """The archive on a file system with no room left: landing stops with "disk full" in
-    Vietnamese and English, not a traceback of the database, and the file stays in the inbox."""
-    small = tmp_path / "small"
-    small.mkdir()
+@contextmanager
+def small_file_system(path: Path, size: str = "64k") -> Iterator[Path]:
+    """A tmpfs of `size` mounted at `path`: a real full disk (needs root; skipped if not)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    path.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)], check=False
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], check=False
     )
     if mounted.returncode != 0:
         pytest.skip("tmpfs could not be mounted here")
     try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def test_a_full_disk_is_said_in_words(tmp_path, con):
+    """The archive on a file system with no room left: landing stops with "disk full" in
+    Vietnamese and English, not a traceback of the database, and the file stays in the inbox."""
+    with small_file_system(tmp_path / "small") as small:
         inbox = tmp_path / "inbox"
         path = write(inbox, "big.csv", HEADER + "\n" + "P2025-01,2025,members_total,1\n" * 20_000)
         with pytest.raises(DiskFull) as full:
             land_inbox(inbox, small / "archive", con)
         assert "Đĩa đầy" in str(full.value) and "Disk full" in str(full.value)
         assert path.exists()
-    finally:
-        subprocess.run(["umount", str(small)], check=False)
+
+
+def test_make_run_on_a_full_disk_says_so(tmp_path):
+    """`make run` (the nightly job in a real process) with its archive on a full disk: the
+    operator reads "disk full" in both languages."""
+    workspace = PipelineWorkspace(tmp_path / "machine")
+    with small_file_system(tmp_path / "small") as small:
+        write(
+            workspace.inbox, "big.csv", HEADER + "\n" + "P2025-01,2025,members_total,1\n" * 20_000
+        )
+        code, output = workspace.run("run", VWU_ARCHIVE=str(small / "archive"))
+    assert code != 0
+    assert "Đĩa đầy" in output and "Disk full" in output, output[-3000:]
+    assert (workspace.inbox / "big.csv").exists()
 
 
 def test_limits_are_one_settings_object_read_from_the_environment():
