@@ -142,11 +142,10 @@ def _read_text(data: bytes) -> str:
 
 def _read_docx(data: bytes) -> str:
     import docx  # python-docx; imported here so the text path does not load it
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # a broken zip, a missing part, a file that is not Word
         log.info("docx unreadable: %s", exc)
         raise UnreadableFile(
             f"the Word file cannot be opened ({exc}); save it again as .docx",

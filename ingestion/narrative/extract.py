@@ -95,7 +95,9 @@ _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 
 
 def _passages(text: str) -> list[tuple[int, int]]:
-    out = []
+    """Paragraphs: lines, with a line that stops mid-sentence joined to the next one when
+    that one goes on in lower case or with a number (a PDF's or a typist's wrapped lines)."""
+    lines = []
     for match in _LINE.finditer(text):
         start, end = match.span()
         line = match.group()
@@ -104,8 +106,27 @@ def _passages(text: str) -> list[tuple[int, int]]:
         if prefix := _DATE_PREFIX.match(line):
             start += prefix.end()
         if text[start:end].strip():
+            lines.append((start, end))
+    out: list[tuple[int, int]] = []
+    for start, end in lines:
+        if out and _continues(text, out[-1], start):
+            out[-1] = (out[-1][0], end)
+        else:
             out.append((start, end))
     return out
+
+
+_WRAPPED_END = re.compile(r"[^.!?:;…\"”)\]\s]\s*$")
+
+
+def _continues(text: str, previous: tuple[int, int], start: int) -> bool:
+    between = text[previous[1] : start]
+    if between.count("\n") != 1:
+        return False  # a blank line ends a paragraph
+    first = text[start:].lstrip()[:1]
+    return bool(_WRAPPED_END.search(text[previous[0] : previous[1]])) and (
+        first.islower() or first.isdigit()
+    )
 
 
 def _is_damaged(passage: str) -> bool:
@@ -142,13 +163,13 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MONEY = re.compile(
-    r"[ \t]*(?:nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)"
-    r"(?:[ \t]+\d+(?:[.,]\d+)*[ \t]+(?:nghìn|ngàn|triệu)(?!\w))*"
-    r"(?:[ \t]*(?:đồng|đ|VNĐ|VND|₫)(?!\w))?"
+    r"\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)"
+    r"(?:\s+\d+(?:[.,]\d+)*\s+(?:nghìn|ngàn|triệu)(?!\w))*"
+    r"(?:\s*(?:đồng|đ|VNĐ|VND|₫)(?!\w))?"
 )
-_CURRENCY = re.compile(r"[ \t]*(?:đồng|VNĐ|VND|₫)(?!\w)")
-_PERCENT = re.compile(r"[ \t]?%")
-_LAST_WORDS = re.compile(r"([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?(?:[ \t]+([^\W\d_]+))?[ \t]*$")
+_CURRENCY = re.compile(r"\s*(?:đồng|VNĐ|VND|₫)(?!\w)")
+_PERCENT = re.compile(r"\s?%")
+_LAST_WORDS = re.compile(r"([^\W\d_]+)(?:\s+([^\W\d_]+))?(?:\s+([^\W\d_]+))?\s*$")
 _URLISH = re.compile(r"://|www\.|\.vn\b|\.com\b|\.html?\b|@")
 
 
@@ -171,7 +192,7 @@ def _words_before(before: str) -> list[str]:
 
 def _words_after(after: str, count: int = 4) -> list[str]:
     # A quoted name may follow: '46 “Tổ truyền thông cộng đồng”'.
-    match = re.match(rf"[ \t“\"']*((?:[^\W\d_]+[ \t]*){{1,{count}}})", after)
+    match = re.match(rf"[\s“\"']*((?:[^\W\d_]+\s*){{1,{count}}})", after)
     if match is None:
         return []
     return [w.lower() for w in match.group(1).split()][:count]
