@@ -289,7 +289,12 @@ class Gate:
                 raise reader_refused(user)
             await self.app(scope, receive, send)
         except Refused as refused:
-            await respond(send, refused.status, refused.message)
+            if path == GRAPHQL_PATH:
+                # As GraphQL errors, so the UI can show the reason where it shows errors.
+                body = json.dumps({"errors": [{"message": refused.message}]}, ensure_ascii=False)
+                await respond(send, refused.status, body, "application/json")
+            else:
+                await respond(send, refused.status, refused.message)
 
     async def unauthenticated(self, scope: Scope, send: Send, headers: dict[str, str]) -> None:
         if scope["method"] == "GET" and "text/html" in headers.get("accept", ""):

@@ -75,7 +75,13 @@ class PipelineWorkspace:
         return self.data_dir / "published" / "marts.duckdb"
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VWU_")}
+        # The workspace's own paths, never the caller's; landing limits (the settle time the
+        # test suite sets to zero) pass through.
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("VWU_") or k.startswith("VWU_LIMIT_")
+        }
         env.update(
             VWU_DATA_DIR=str(self.data_dir),
             DAGSTER_HOME=str(self.home),
