@@ -33,7 +33,7 @@ class LandingLimits:
 
     file_bytes: int = 64 * MIB  # one received file, as sent
     unzipped_bytes: int = 512 * MIB  # all parts of an .xlsx / .docx once decompressed
-    zip_ratio: int = 200  # one part's decompressed size against its compressed size
+    zip_ratio: int = 500  # one part's decompressed size against its compressed size
     zip_parts: int = 10_000  # parts in one .xlsx / .docx
     rows: int = 1_000_000  # rows (lines) of one file
     line_bytes: int = 1 * MIB  # one line of a CSV or text file (so any one cell)

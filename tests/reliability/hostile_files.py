@@ -89,6 +89,26 @@ def zip_bomb_workbook(path: Path, expands_to: int = 640 * 1024 * 1024) -> None:
     path.write_bytes(out.getvalue())
 
 
+def lying_bomb_workbook(path: Path) -> None:
+    """A workbook with a part of 100 MiB of zeros whose zip headers claim it holds 1,000
+    bytes: a reader trusting the headers would be surprised by what it unpacks."""
+    base = zipfile.ZipFile(io.BytesIO(workbook_bytes(GOOD_WORKBOOK_ROWS)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in base.infolist():
+            target.writestr(part.filename, base.read(part.filename))
+        target.writestr("xl/media/padding.bin", bytes(100 * 1024 * 1024))
+    data = bytearray(out.getvalue())
+    name = b"xl/media/padding.bin"
+    # The uncompressed size in the part's local header and in the central directory.
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = data.find(signature)
+        while data[start + name_at : start + name_at + len(name)] != name:
+            start = data.find(signature, start + 4)
+        data[start + size_at : start + size_at + 4] = (1000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+
+
 def broken_sheet_workbook(path: Path) -> None:
     """A workbook whose sheet XML has a cell reference no reader expects: the reader fails
     with an error of its own, not a reason (the "unexpected error" path)."""
@@ -138,6 +158,7 @@ def wide_line_csv(path: Path) -> None:
 HOSTILE = [
     Hostile("entity.xlsx", entity_workbook, "DOCTYPE/ENTITY"),
     Hostile("bomb.xlsx", zip_bomb_workbook, "giải nén"),
+    Hostile("lying_bomb.xlsx", lying_bomb_workbook, "bị hỏng"),
     Hostile("broken_sheet.xlsx", broken_sheet_workbook, "lỗi không xác định khi đọc tệp"),
     Hostile("missing_sheet.xlsx", missing_sheet_workbook, "lỗi không xác định khi đọc tệp"),
     Hostile("long_header.csv", long_header_csv, "dòng tiêu đề"),

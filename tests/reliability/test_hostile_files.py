@@ -43,7 +43,7 @@ pytestmark = pytest.mark.reliability
 # whose address space is limited to this, and its peak resident memory stays under the
 # second figure.
 ADDRESS_SPACE_CAP = 2 * 1024**3
-RESIDENT_CAP = 1024**3
+RESIDENT_CAP = 512 * 1024**2
 
 
 @pytest.fixture
