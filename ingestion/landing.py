@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 
 from ingestion import inbox as inbox_rules
 from ingestion.cells import normalised_cells
+from ingestion.fault_points import fault_point
 from ingestion.inbox import Notice, Seen
 from ingestion.limits import LandingLimits, check_file
 from ingestion.narrative_review.proposals import (
@@ -692,6 +693,7 @@ def _write_chunk(
         con.execute("rollback")
         raise
     con.execute("commit")
+    fault_point("landing.committed", ", ".join(f.path.name for f in chunk.files))
     reports = []
     for received in chunk.new_files:
         outcome = outcomes[received.path]

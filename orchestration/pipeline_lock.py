@@ -20,6 +20,7 @@ import dagster as dg
 from dagster._core.execution.retries import RetryMode
 from dagster._core.executor.in_process import InProcessExecutor
 
+from ingestion.fault_points import fault_point
 from orchestration.settings import Settings
 
 PIPELINE_LOCK = ".pipeline.lock"
@@ -64,7 +65,10 @@ class LockedInProcessExecutor(InProcessExecutor):
         holder = f"run {run.run_id} of {run.job_name}"
         try:
             with pipeline_lock(Settings.from_env(), holder):
-                yield from super().execute(plan_context, execution_plan)
+                for event in super().execute(plan_context, execution_plan):
+                    yield event
+                    if event.event_type == dg.DagsterEventType.STEP_START:
+                        fault_point(f"step_start:{event.step_key}")  # reliability tests
         except PipelineBusy as busy:
             # Said in words on the run's page; the run then fails with the same text.
             yield dg.DagsterEvent.engine_event(plan_context, str(busy))

@@ -30,6 +30,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.fault_points import fault_point
+
 # The layers dbt builds published models in (macros/generate_schema_name.sql); which models
 # are published is the dbt tag `published`, resolved by the caller.
 PUBLISHED_SCHEMAS = ("core", "analytics")
@@ -201,6 +203,7 @@ def write_copy(
             )
             write_comments(con, name, build_comments(con, catalog, schema, name))
             expected[name] = fingerprint(con, f'"{catalog}".{schema}."{name}"')
+            fault_point("publish.copy", f"{temporary} after {name}")  # reliability tests
         con.execute(
             f"create table main.{PUBLICATION_TABLE} as select ? as run_id, ? as published_at",
             [run_id, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
