@@ -34,6 +34,7 @@ from python_calamine import CalamineWorkbook
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingestion.landing import land_inbox, land_reference  # noqa: E402
+from ingestion.limits import LandingLimits  # noqa: E402
 from ingestion.resolve import (  # noqa: E402
     clear_resolution_caches,
     disaggregation_resolver,
@@ -89,7 +90,10 @@ def land_copy(source: Path, root: Path) -> float:
         # not be timed with the previous run's resolutions cached.
         clear_resolution_caches()
         start = time.perf_counter()
-        result = land_inbox(inbox, root / "archive", con)
+        # The files were copied in whole a moment ago: no settle time to wait (the nightly
+        # run lands files that arrived long before it).
+        limits = LandingLimits(settle_seconds=0)
+        result = land_inbox(inbox, root / "archive", con, limits=limits)
         elapsed = time.perf_counter() - start
         rejected = con.execute("select count(*) from raw.rejections").fetchone()[0]
     assert result.rejected == 0 and rejected == 0, "the clean bench batch must land whole"

@@ -34,7 +34,8 @@ class Notice:
     """Something in the inbox that is not taken (now): reported in the run and raw.inbox_notices."""
 
     file_name: str
-    kind: str  # symlink | special | directory | hidden | temporary | settling | changed
+    # symlink | special | directory | hidden | temporary | settling | changed | unreadable
+    kind: str
     reason_en: str
     reason_vi: str
 
@@ -94,6 +95,10 @@ NOTICE_REASONS = {
     "changed": (
         "changed while it was being read: taken on a later run, once complete",
         "tệp thay đổi trong khi đang đọc: sẽ được nhận ở lần chạy sau, khi đã ghi xong",
+    ),
+    "unreadable": (
+        "cannot be opened (no permission, or a disk error): left in the inbox; see the log",
+        "không mở được tệp (không có quyền đọc hoặc lỗi đĩa): tệp được giữ lại trong hộp thư",
     ),
 }
 

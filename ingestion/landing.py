@@ -524,6 +524,11 @@ def _receive_file(
         data, seen = inbox_rules.read_regular(path)
     except inbox_rules.NotARegularFile as refused:
         return _not_read(path, listed, received_at, refused.kind)
+    except FileNotFoundError:  # taken away since it was listed
+        return _not_read(path, listed, received_at, "changed")
+    except OSError:  # no permission to read it, or the disk failed: this file alone
+        log.exception("landing %s: the file cannot be opened", path.name)
+        return _not_read(path, listed, received_at, "unreadable")
     if seen != listed:
         return _not_read(path, listed, received_at, "changed")
     submission_id = content_hash(data)
