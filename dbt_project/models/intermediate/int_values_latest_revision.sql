@@ -1,56 +1,76 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
-    pre_hook=["{{ refresh_changed_reports() }}", "{{ delete_changed_reports() }}"],
+    incremental_strategy='replace_changed',
+    changed_scope='reports',
 ) }}
--- Contract 3: the latest received submission for a unit × period × form that no steward
--- rejected or sent back supplies ALL the key's values; a value the revision leaves out is
--- gone from the facts (it stays in the raw history). Grain: unit × period × indicator ×
--- disaggregation. Incremental by report: only changed reports are rebuilt.
+-- depends_on: {{ ref('int_changed_reports') }}
+-- Contract 3, revisions by value: of every figure (unit × period × indicator ×
+-- disaggregation) the latest submission that sent it, by received_at then submission id,
+-- among the submissions no steward rejected or sent back and the gate does not hold
+-- (int_submission_reviews), supplies its value. A figure a revision does not resend stays;
+-- a figure withdrawn by its latest submission leaves (its history stays in raw). Each
+-- figure carries its history: first submission, when, and how many submissions sent it.
+-- Incremental by report: the reports touched since the last build are rebuilt whole.
 with
-
-reports as (
-    select * from {{ ref('int_report_revisions') }}
-    where current_submission_id is not null
-),
 
 {% if is_incremental() %}
     changed_reports as (
-        select * from {{ changed_reports_relation() }}
+        {{ changed_reports() }}
     ),
 {% endif %}
 
-current_reports as (
-    select reports.*
-    from reports
-    {% if is_incremental() %}
-        inner join changed_reports
-            on reports.unit_code = changed_reports.unit_code
-                and reports.period_code = changed_reports.period_code
-                and reports.form = changed_reports.form
-    {% endif %}
-),
-
-values_submitted as (
-    select * from {{ ref('stg_inbox__values') }}
+submission_forms as (
+    select * from {{ ref('int_submission_forms') }}
 ),
 
 submissions as (
     select * from {{ ref('stg_inbox__submissions') }}
 ),
 
+reviews as (
+    select * from {{ ref('int_submission_reviews') }}
+),
+
+values_submitted as (
+    select * from {{ ref('stg_inbox__values') }}
+),
+
 indicators as (
     select * from {{ ref('stg_reference__indicators') }}
 ),
 
-current_values as (
+-- Every submission of a report that still counts.
+report_submissions as (
+    select
+        submission_forms.unit_code,
+        submission_forms.period_code,
+        submission_forms.form,
+        submission_forms.submission_id,
+        submissions.file_name,
+        submissions.received_at
+    from submission_forms
+    inner join submissions
+        on submission_forms.submission_id = submissions.submission_id
+    {% if is_incremental() %}
+        inner join changed_reports
+            on submission_forms.unit_code = changed_reports.unit_code
+                and submission_forms.period_code = changed_reports.period_code
+                and submission_forms.form = changed_reports.form
+    {% endif %}
+    left join reviews
+        on submission_forms.submission_id = reviews.submission_id
+    where not coalesce(reviews.is_excluded_from_facts, false)
+),
+
+-- Every version of every figure those submissions sent, newest first.
+versions as (
     select
         values_submitted.unit_code,
         values_submitted.period_code,
         values_submitted.period_kind,
         values_submitted.indicator_code,
         values_submitted.disaggregation,
-        current_reports.form,
+        report_submissions.form,
         values_submitted.value,
         values_submitted.value_text,
         values_submitted.value_whole,
@@ -59,20 +79,83 @@ current_values as (
         values_submitted.evidence_quote,
         values_submitted.evidence_start,
         values_submitted.evidence_end,
+        values_submitted.is_withdrawn,
         values_submitted.submission_id,
-        submissions.file_name,
+        report_submissions.file_name,
         values_submitted.source_row_number,
-        submissions.received_at
-    from current_reports
+        report_submissions.received_at,
+        row_number() over (
+            partition by
+                values_submitted.unit_code,
+                values_submitted.period_code,
+                values_submitted.indicator_code,
+                values_submitted.disaggregation
+            order by
+                report_submissions.received_at desc,
+                values_submitted.submission_id desc,
+                values_submitted.source_row_number desc
+        ) as version_rank,
+        count(*) over (
+            partition by
+                values_submitted.unit_code,
+                values_submitted.period_code,
+                values_submitted.indicator_code,
+                values_submitted.disaggregation
+        ) as revision_count,
+        min(report_submissions.received_at) over (
+            partition by
+                values_submitted.unit_code,
+                values_submitted.period_code,
+                values_submitted.indicator_code,
+                values_submitted.disaggregation
+        ) as first_received_at,
+        arg_min(
+            values_submitted.submission_id,
+            (report_submissions.received_at, values_submitted.submission_id)
+        ) over (
+            partition by
+                values_submitted.unit_code,
+                values_submitted.period_code,
+                values_submitted.indicator_code,
+                values_submitted.disaggregation
+        ) as first_submission_id
+    from report_submissions
     inner join values_submitted
-        on current_reports.current_submission_id = values_submitted.submission_id
-            and current_reports.unit_code = values_submitted.unit_code
-            and current_reports.period_code = values_submitted.period_code
+        on report_submissions.submission_id = values_submitted.submission_id
+            and report_submissions.unit_code = values_submitted.unit_code
+            and report_submissions.period_code = values_submitted.period_code
     inner join indicators
         on values_submitted.indicator_code = indicators.indicator_code
-            and current_reports.form = indicators.subject_area
-    inner join submissions
-        on values_submitted.submission_id = submissions.submission_id
+            and report_submissions.form = indicators.subject_area
+),
+
+current_values as (
+    select
+        unit_code,
+        period_code,
+        period_kind,
+        indicator_code,
+        disaggregation,
+        form,
+        value,
+        value_text,
+        value_whole,
+        value_is_approximate,
+        value_source_kind,
+        evidence_quote,
+        evidence_start,
+        evidence_end,
+        submission_id,
+        file_name,
+        source_row_number,
+        received_at,
+        first_submission_id,
+        first_received_at,
+        revision_count,
+        {{ current_change_batch() }} as change_batch
+    from versions
+    where version_rank = 1
+        and not coalesce(is_withdrawn, false)
 )
 
 select * from current_values

@@ -22,7 +22,14 @@ renamed as (
         cast(value_whole as double) as value_whole,
         cast(period_as_of as date) as period_as_of,
         coalesce(value_approximate, false) as value_is_approximate,
-        coalesce(value_is_percent, false) as value_is_percent
+        coalesce(value_is_percent, false) as value_is_percent,
+        -- A figure the unit withdrew (architecture contract 3): null value, later than the
+        -- figure it withdraws. Build databases landed before the marker have no column.
+        {% if has_source_column('inbox', 'submission_values', 'value_withdrawn') %}
+            coalesce(value_withdrawn, false)
+        {% else %}
+            false
+        {% endif %} as is_withdrawn
     from source
 ),
 
