@@ -68,12 +68,14 @@ _SIGNATURE = re.compile(r"\b(?:ky ten|ky ghi ro|ky va ghi ro|ghi ro ho ten|ky do
 # 'Tuyên Quang, ngày 15 tháng 12 năm 2025': the place and date above the signatures.
 _DATE_LINE = re.compile(r"\bngay \S+ thang \S+ nam\b")
 _DIGIT = re.compile(r"\d")
-# Arrow's first sieve (most rows are plain figures): a blank value, or a cell that could
-# be a total, a heading or a signature.
-_CANDIDATE = (
-    r"(?i)^\s*$|t[ổo]ng|c[ộo]ng|total|sum|^\s*([IVXLC]+|[A-Za-z]|\d+(\.\d+)*)\s*[.)/:-]"
-    r"|l[ậa]p|k[ýy]|tr[ưu][ởo]ng|tm\.?|n[ơo]i nh|x[áa]c nh|ng[àa]y"
+# Arrow's first sieve (most rows are plain figures: a period, which always has a year's
+# digits, and a digit in the value, so no signature or heading): a total word alone in the
+# unit or indicator cell, a period or a value without a digit.
+_TOTAL_CELL = (
+    r"(?i)^\s*(tổng\s+cộng|tổng\s+số|tổng|cộng\s+chung|cộng|tong\s+cong|tong\s+so|tong"
+    r"|cong\s+chung|cong|total|grand\s+total|sum)\s*:?\s*$"
 )
+_NO_DIGIT = r"^[^0-9]*$"
 _NUMBER_LIKE = re.compile(r"^[\s\d.,%/+\-−~≈<>]*\d[\s\d.,%/]*$")
 
 
@@ -150,10 +152,16 @@ def split_skipped(table: pa.Table) -> tuple[pa.Table, list[tuple]]:
         name: table.column(name).combine_chunks().fill_null("")
         for name in ("unit", "period", "indicator", "value_text")
     }
-    sieve = None
-    for column in columns.values():
-        hit = pc.match_substring_regex(column, _CANDIDATE)
-        sieve = hit if sieve is None else pc.or_(sieve, hit)
+    sieve = pc.or_(
+        pc.or_(
+            pc.match_substring_regex(columns["unit"], _TOTAL_CELL),
+            pc.match_substring_regex(columns["indicator"], _TOTAL_CELL),
+        ),
+        pc.or_(
+            pc.match_substring_regex(columns["period"], _NO_DIGIT),
+            pc.match_substring_regex(columns["value_text"], _NO_DIGIT),
+        ),
+    )
     candidates = pc.indices_nonzero(sieve).to_pylist()
     if not candidates:
         return table, []
