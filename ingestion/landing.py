@@ -610,16 +610,18 @@ def _normalised(files: list[_ReceivedFile]) -> pa.Table | None:
         return normalised_cells(pa.concat_tables(readable).combine_chunks())
     except Exception:
         log.exception("normalising a chunk failed; normalising each file alone")
+    normalised = []
     for received in files:
         if received.rows is None:
             continue
         try:
-            normalised_cells(received.rows)
+            normalised.append(normalised_cells(received.rows))
         except Exception:
             log.exception("landing %s: normalising failed unexpectedly", received.path.name)
             received.rows, received.error = None, UnreadableFile(*UNEXPECTED_ERROR)
-    readable = [f.rows for f in files if f.rows is not None]
-    return normalised_cells(pa.concat_tables(readable).combine_chunks()) if readable else None
+    if not normalised:
+        return None
+    return pa.concat_tables(normalised, promote_options="permissive").combine_chunks()
 
 
 def _write_chunk_isolated(
