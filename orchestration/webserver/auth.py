@@ -259,7 +259,9 @@ class Gate:
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)
-        method, path = scope["method"], scope["path"]
+        method = scope["method"]
+        # Starlette redirects /graphql/ to /graphql: the same rules for both.
+        path = scope["path"].rstrip("/") or "/"
         try:
             if path in (LOGIN_PATH, LOGOUT_PATH):
                 await self.login_pages(scope, receive, send, headers)
@@ -338,7 +340,7 @@ class Gate:
             title = "Đăng nhập qua máy chủ trung gian / log in through the proxy"
             await respond(send, 200, page(title, ""), "text/html")
             return
-        if scope["path"] == LOGOUT_PATH:
+        if scope["path"].rstrip("/") == LOGOUT_PATH:
             if method in SAFE_METHODS:
                 await respond(send, 200, logout_page(), "text/html")
                 return
@@ -439,11 +441,11 @@ def authorise_graphql(request: dict[str, Any], user: User) -> None:
     for node in _fields(document):
         for argument in node.arguments:
             if argument.name.value in LAUNCH_ARGUMENTS.get(node.name.value, ()):
-                stamp_argument(argument.value, variables, user)
+                stamp_argument(argument.name.value, argument.value, variables, user)
     request["variables"] = variables
 
 
-def stamp_argument(value: Any, variables: dict[str, Any], user: User) -> None:
+def stamp_argument(argument: str, value: Any, variables: dict[str, Any], user: User) -> None:
     if not isinstance(value, VariableNode):
         raise Refused(
             400,
@@ -457,7 +459,7 @@ def stamp_argument(value: Any, variables: dict[str, Any], user: User) -> None:
     for one in params if isinstance(params, list) else [params]:
         if not isinstance(one, dict):
             raise Refused(400, f"Refused: launch variable ${name} is not an object")
-        stamp_tags(one, user)
+        stamp_tags(argument, one, user)
 
 
 def _with_user(tags: Any, user: User) -> list[dict[str, str]]:
@@ -465,16 +467,16 @@ def _with_user(tags: Any, user: User) -> list[dict[str, str]]:
     return [*kept, {"key": USER_TAG, "value": user.name}]
 
 
-def stamp_tags(params: dict[str, Any], user: User) -> None:
-    """Set the user tag wherever these launch parameters carry tags."""
-    if "selector" in params or "executionMetadata" in params:  # ExecutionParams
+def stamp_tags(argument: str, params: dict[str, Any], user: User) -> None:
+    """Set the user tag where this launch argument's type carries a run's tags."""
+    if argument == "reexecutionParams":  # its extraTags win over the parent run's tags
+        params["extraTags"] = _with_user(params.get("extraTags"), user)
+    elif argument == "backfillParams":
+        params["tags"] = _with_user(params.get("tags"), user)
+    else:  # ExecutionParams
         metadata = params.get("executionMetadata") or {}
         metadata["tags"] = _with_user(metadata.get("tags"), user)
         params["executionMetadata"] = metadata
-    elif "parentRunId" in params:  # ReexecutionParams: extraTags win over the parent's
-        params["extraTags"] = _with_user(params.get("extraTags"), user)
-    else:  # LaunchBackfillParams
-        params["tags"] = _with_user(params.get("tags"), user)
 
 
 # ---- ASGI plumbing --------------------------------------------------------------------

@@ -164,12 +164,13 @@ def test_a_wrong_password_does_not_log_in(server):
     assert "set-cookie" not in {k.lower() for k in answer.headers}
 
 
-def test_a_graphql_get_is_refused_even_logged_in(server):
+@pytest.mark.parametrize("path", ["/graphql", "/graphql/"])
+def test_a_graphql_get_is_refused_even_logged_in(server, path):
     cookie = server.login(STEWARD, STEWARD_PASSWORD)
     query = urllib.parse.urlencode(
         {"query": LAUNCH, "variables": json.dumps(launch_variables(STEWARD))}
     )
-    answer = request(f"{server.url}/graphql?{query}", Cookie=cookie)
+    answer = request(f"{server.url}{path}?{query}", Cookie=cookie)
     assert answer.status == 405 and "GraphQL qua GET" in answer.body
     assert not runs(server)
 
