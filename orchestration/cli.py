@@ -162,6 +162,8 @@ def summarise(result: dg.ExecuteInProcessResult, settings: Settings) -> str:
         f"  submissions taken in: {landed.get('taken_in', 0)}",
         f"  submissions rejected: {landed.get('rejected', 0)}"
         f" (already received before: {landed.get('duplicates', 0)})",
+        f"  earlier versions sent again, current again: {landed.get('resent', 0)}",
+        f"  left in the inbox, not taken (see raw.inbox_notices): {landed.get('not_taken', 0)}",
         f"  checks passed: {passed}, failed: {len(failed)}",
     ]
     for evaluation in failed:
