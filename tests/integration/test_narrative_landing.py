@@ -305,6 +305,8 @@ def test_a_text_file_is_a_report_unless_it_is_a_table(data_dir):
     prose = f"{DOCX_UNIT}\n{DOCX_TITLE}\n{DOCX_BODY[1]}\n"
     (settings.inbox / "bao-cao.txt").write_text(prose, encoding="utf-8")
     (settings.inbox / "tin.md").write_text(f"# {DOCX_TITLE}\n\n{DOCX_UNIT}. {DOCX_BODY[2]}\n")
+    # A report that does not say whose it is still lands its figures, for the steward.
+    (settings.inbox / "khong-ro.txt").write_text(DOCX_BODY[1] + "\n", encoding="utf-8")
     with duckdb.connect(str(settings.warehouse_db)) as con:
         land_reference(con)
         land_inbox(settings.inbox, settings.archive, con)
@@ -312,7 +314,17 @@ def test_a_text_file_is_a_report_unless_it_is_a_table(data_dir):
         figures = con.execute(
             "select file_name, value from raw.narrative_figure_reviews order by all"
         ).fetchall()
+        unknown = con.execute(
+            "select value, unit_code, review_status from raw.narrative_figure_reviews "
+            "where file_name = 'khong-ro.txt'"
+        ).fetchall()
         values = con.execute("select indicator_code, value from raw.submission_values").fetchall()
-    assert shapes == {"bang.txt": "long_csv", "bao-cao.txt": "narrative", "tin.md": "narrative"}
+    assert shapes == {
+        "bang.txt": "long_csv",
+        "bao-cao.txt": "narrative",
+        "tin.md": "narrative",
+        "khong-ro.txt": "narrative",
+    }
+    assert unknown == [(612.0, None, "proposed")]
     assert ("bao-cao.txt", 612.0) in figures and ("tin.md", 14.0) in figures
     assert values == [("members_total", 1200.0)]
