@@ -337,7 +337,7 @@ def _value_columns(value_text: pa.Array, convention: pa.Array) -> dict[str, pa.A
 def file_conventions(rows: pa.Table) -> pa.Array:
     """Each row's number convention: a typed number ('typed' from the reader) is read the
     national way; a text cell by its file's convention, found from the file's text values
-    (numbers.number_convention)."""
+    (numbers.number_convention: 'vi' or 'en' when only one is shown, else '')."""
     n = rows.num_rows
     if "number_convention" not in rows.column_names:
         given = pa.repeat(pa.scalar("", pa.string()), n)
@@ -347,20 +347,29 @@ def file_conventions(rows: pa.Table) -> pa.Array:
     if not pc.any(text_rows).as_py():
         return pa.repeat(pa.scalar("vi", pa.string()), n)
     ids = rows.column("submission_id").combine_chunks().fill_null("")
-    texts = rows.column("value_text").combine_chunks().fill_null("")
-    pairs = pa.table({"id": ids.filter(text_rows), "text": texts.filter(text_rows)})
-    grouped = pairs.group_by("id").aggregate([("text", "distinct")])
-    found = {
-        sid: number_convention(values)
-        for sid, values in zip(
-            grouped.column("id").to_pylist(),
-            grouped.column("text_distinct").to_pylist(),
-            strict=True,
-        )
-    }
-    encoded = _Encoded(ids)
-    per_file = pa.array([found.get(sid, "vi") for sid in encoded.values], pa.string())
-    return pc.if_else(text_rows, pc.take(per_file, encoded.indices), "vi")
+    texts = _Encoded(rows.column("value_text").combine_chunks())
+    # The evidence of each distinct text once, then the files whose text rows show it.
+    evidence = [number_convention([text]) for text in texts.values]
+    showing: dict[str, set[str]] = {}
+    for convention in ("vi", "en"):
+        per_distinct = pa.array([e == convention for e in evidence], pa.bool_())
+        shown = pc.and_(pc.take(per_distinct, texts.indices), text_rows)
+        showing[convention] = set(pc.unique(ids.filter(shown)).to_pylist())
+    files = _Encoded(ids)
+    per_file = pa.array(
+        [
+            ""
+            if sid in showing["vi"] and sid in showing["en"]
+            else "vi"
+            if sid in showing["vi"]
+            else "en"
+            if sid in showing["en"]
+            else ""
+            for sid in files.values
+        ],
+        pa.string(),
+    )
+    return pc.if_else(text_rows, pc.take(per_file, files.indices), "vi")
 
 
 def _blank_to_null(column: pa.Array) -> pa.Array:
