@@ -36,8 +36,9 @@ _ADMIN = r"(?i:tỉnh|thành\s+phố|TP\.?|huyện|quận|thị\s+xã|xã|phư�
 # A capitalised syllable of a place name ('Thủ', 'Thừa', 'Hà', 'Quảng', '1' for 'Phường 1').
 _NAME_WORD = r"(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|\d{1,2})"
 _NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}"
+_S = r"\s+"  # a wrapped line may part the words of a name
 _MENTION = re.compile(
-    rf"(?P<union>{_UNION})[ \t]+(?P<admin>{_ADMIN})[ \t]+(?P<name>{_NAME})"
+    rf"(?P<union>{_UNION}){_S}(?P<admin>{_ADMIN}){_S}(?P<name>{_NAME})"
     rf"(?:(?:,[ \t]*|[ \t]*\([ \t]*)(?P<parent>(?:{_ADMIN}[ \t]+)?{_NAME})\)?)?"
 )
 
@@ -80,8 +81,8 @@ def _capitalised(words: str, allow_admin: bool = False) -> str:
 
 
 # A union named by its level only ('Hội LHPN tỉnh', 'Hội Liên hiệp Phụ nữ tỉnh tổ chức').
-_LEVEL_ONLY = re.compile(rf"{_UNION}[ \t]+(?P<admin>(?i:tỉnh|huyện|xã|phường))(?![ \t]+[A-ZĐ])")
-_PLACE = re.compile(rf"(?P<admin>{_ADMIN})[ \t]+(?P<name>{_NAME})")
+_LEVEL_ONLY = re.compile(rf"{_UNION}{_S}(?P<admin>(?i:tỉnh|huyện|xã|phường))(?!\s+[A-ZĐ])")
+_PLACE = re.compile(rf"(?P<admin>{_ADMIN}){_S}(?P<name>{_NAME})")
 
 
 def implied_unit(opening: str, text: str, on: dt.date | None) -> tuple[UnitMention, str] | None:

@@ -379,6 +379,20 @@ def _counted(candidate: _Candidate, after: str) -> str | None:
 
 
 _ADVERBIAL = re.compile(r"^[^,]{0,40},\s*")
+# A person as the subject: a title and a capitalised name ('Chị Lò Thị Mai').
+_PERSON_TITLES = frozenset({"chị", "bà", "anh", "ông", "cô"})
+
+
+def _is_person(head: str) -> bool:
+    words = head.split()[:5]
+    if len(words) >= 3 and words[0].lower() == "gia" and words[1].lower() == "đình":
+        words = words[2:]
+    return (
+        len(words) >= 3
+        and words[0].lower() in _PERSON_TITLES
+        and words[1][:1].isupper()
+        and words[2][:1].isupper()
+    )
 
 
 def _other_organisation(sentence: str, position: int) -> bool:
@@ -390,10 +404,19 @@ def _other_organisation(sentence: str, position: int) -> bool:
     ):
         lower = lower[adverbial.end() :]
     head = lower[:40]
-    if not any(head.startswith(o) for o in OTHER_ORGANISATIONS):
+    # 'Chị Lò Thị Mai đã nuôi 20 con bò': a member's own figures, not the union's.
+    person = _is_person(sentence[len(sentence) - len(lower) :])
+    if not person and not any(head.startswith(o) for o in OTHER_ORGANISATIONS):
         return False
-    before = sentence[:position].lower()
-    return not re.search(r"\bhội\b(?! (?:nông dân|cựu chiến binh|người))|phụ nữ", before)
+    return _UNION_NAMED.search(sentence[:position]) is None
+
+
+# The women's union named in a sentence ('Hội', 'các cấp hội', 'chi hội'), not 'xã hội' nor
+# another association ('Hội Nông dân').
+_UNION_NAMED = re.compile(
+    r"(?<![Xx]ã )\bHội\b(?! (?:[Nn]ông dân|[Cc]ựu chiến binh|[Nn]gười|[Cc]hữ thập|[Kk]huyến học))"
+    r"|\b(?:cấp|chi|cơ sở) [Hh]ội\b"
+)
 
 
 def _is_target(sentence: str, period_end_year: int | None) -> bool:
@@ -487,6 +510,9 @@ def _sentence_figures(
             candidate.kind = "count"  # 'hơn 32 ngàn lượt hội viên': thousands of people
         after = sentence[candidate.end :]
         clause_before, clause_after = _clauses(sentence, context_start, candidate)
+        if written:
+            # The qualifier is no part of the words that name the figure.
+            clause_before = clause_before.rstrip()[: -len(written)]
         kind = {"money": "money", "percent": "percent"}.get(candidate.kind, "count")
         out.append(
             Figure(
@@ -534,7 +560,7 @@ def _kind(figure: Figure) -> str:
     return figure.counted if figure.counted in ("đồng", "%") else "count"
 
 
-_ITEM_BREAK = re.compile(r"[,;]|\svà\s")
+_ITEM_BREAK = re.compile(r"[,;]|\s(?:và|với|cho)\s")
 
 
 def _clauses(sentence: str, context_start: int, candidate: _Candidate) -> tuple[str, str]:

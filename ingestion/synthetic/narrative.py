@@ -97,6 +97,7 @@ def _places() -> tuple[_Place, ...]:
             (code, _lower_first(names[code]))
             for code in sorted(by_parent.get(str(row.unit_code), []))[:6]
             if names[code].startswith("Xã ")
+            and all(word[:1].isupper() for word in names[code].split())
             and _resolves(resolver, _lower_first(names[code]), code)
         )
         if province and communes and _resolves(resolver, f"{district}, {province}", row.unit_code):
@@ -273,7 +274,7 @@ def _propaganda(w: _Writer, rng: random.Random, c: _Context) -> None:
     else:
         people = rng.randrange(500, 40_000)
         w.figure(_count_text(rng, people), people, "exact", "prog_propaganda_participants")
-    w.put(" lượt hội viên, phụ nữ tham dự. ")
+    w.put(" lượt người tham dự. ")
 
 
 def _units_good(w: _Writer, rng: random.Random, c: _Context) -> None:

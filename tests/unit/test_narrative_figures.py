@@ -223,6 +223,9 @@ def test_as_of_date_in_the_sentence_is_the_figure_period():
         # another organisation's figures
         "UBND huyện đã hỗ trợ 500 triệu đồng để sửa chữa nhà văn hóa các thôn.",
         "Huyện đoàn tổ chức 12 lớp tập huấn kỹ năng cho đoàn viên thanh niên.",
+        "Ngân hàng Chính sách xã hội huyện đã cho 500 hộ vay vốn sản xuất.",
+        # a member's own figures (a good example), not the union's
+        "Chị Lò Thị Mai đã mạnh dạn vay vốn nuôi 20 con bò sinh sản.",
         # a threshold that is part of an indicator's name
         "Hội giúp đỡ cơ sở Hội tăng tỷ lệ tập hợp hội viên dưới 50% trong năm.",
     ],
@@ -305,3 +308,16 @@ def test_unit_and_period_from_the_title(title, period):
     found = report("Các cấp Hội đã giúp 57 hộ phụ nữ thoát nghèo.", title)
     assert (found.unit_code, found.period_code) == ("D804", period)
     assert found.figures[0].period == period
+
+
+def test_union_working_with_another_organisation_keeps_its_figure():
+    figure = one("Hội phối hợp với Ngân hàng Chính sách xã hội cho 500 hộ vay vốn sản xuất.")
+    assert (figure.value, figure.indicator) == (500, "fin_borrowing_households")
+
+
+def test_a_sentence_wrapped_over_two_lines_is_one_sentence():
+    figures = results("Các cấp Hội đã xây dựng 12 mái ấm tình thương trị giá\n720 triệu đồng.")
+    assert [(f.value, f.indicator) for f in figures] == [
+        (12, "prog_houses_built"),
+        (720_000_000, "fin_houses_value"),
+    ]
