@@ -89,7 +89,8 @@ def test_bad_rows_rejected_with_reasons_and_counts_add_up(tmp_path, con):
         ),
         ("empty.csv", "", "empty"),
         ("damaged.csv", None, "damaged"),
-        ("report.pdf", "%PDF-1.4", "not accepted"),
+        # A .pdf is a narrative report now (tests/integration/test_narrative_landing.py).
+        ("report.odt", "PK", "not accepted"),
         ("header_only.csv", HEADER, "no rows"),
     ],
 )
