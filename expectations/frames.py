@@ -1,22 +1,29 @@
-"""The frames the rules validate, built from the current values of the build database.
+"""The frames the rules validate, built from the tables of the build database.
 
 Every frame carries the standard columns of a failing row (ROW_COLUMNS) so that any failing
 row can be shown to a steward and written to the review table, plus the derived columns a
-rule judges. Frames are pandas; the history statistics are computed in DuckDB SQL
-(expectations/history.py) and judged here by the same Great Expectations rules.
+rule judges. What the catalogue says of an indicator (a count, may be negative, a rate that
+may exceed 100, what to compare it per) comes from the catalogue as staging exposes it
+(stg_reference__indicators); what a period is (kind, last day, months) from int_periods.
+`expected` says what was expected in English (the log, the review table), `expected_vi` the
+same for the steward.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from expectations.history import history_stats
-from expectations.suites import MATERIAL_CHANGE
-from ingestion.normalise.periods import PeriodParseError, period_from_code
+from expectations.suites import (
+    MATERIAL_CHANGE,
+    MIN_HISTORY_UNIT_ERROR,
+    MIN_PEERS,
+    PEER_MATERIAL_LOG10,
+)
+from expectations.vietnamese import vi_number, vi_significant
 
 ROW_COLUMNS = [
     "submission_id",
@@ -28,72 +35,66 @@ ROW_COLUMNS = [
     "disaggregation",
     "value",
     "expected",
+    "expected_vi",
 ]
 TOTAL = "total"
-COUNT_UNITS = {
-    "person",
-    "household",
-    "house",
-    "count",
-    "session",
-    "club",
-    "group",
-    "commune",
-    "unit",
-}
-# Indicators whose value may be below 0 (a net change).
-SIGNED_INDICATORS = {"members_net_growth"}
-# Rates that legitimately exceed 100%: achievement of a target can exceed the target.
-RATES_MAY_EXCEED_100 = {"target_achievement_pct"}
-MONTHS_PER_KIND = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 MEMBERS_TOTAL, WOMEN_18_PLUS = "members_total", "women_18_plus"
 MEMBER_KIND_PARTS = {"members_by_kind", "members_residential"}
+# The grouping of a value's own history: the same series, periods of the same kind.
+HISTORY_GROUP = ["unit_code", "indicator_code", "disaggregation", "period_kind"]
 
 
-@cache
-def period_facts(code: str) -> tuple[str | None, dt.date | None, int | None]:
-    """(kind, last day, months covered) of a canonical period code; Nones when not one."""
-    try:
-        period = period_from_code(code)
-    except PeriodParseError:
-        return None, None, None
-    months = MONTHS_PER_KIND.get(period.kind)
-    if period.kind == "term":
-        months = 12 * (period.end.year - period.start.year + 1)
-    return period.kind, period.end, months
+def period_table(periods: pd.DataFrame) -> pd.DataFrame:
+    """int_periods → period_code, period_kind, period_end, months (months the period covers)."""
+    start = pd.to_datetime(periods["period_start"])
+    end = pd.to_datetime(periods["period_end"])
+    months = (end.dt.year - start.dt.year) * 12 + (end.dt.month - start.dt.month) + 1
+    return pd.DataFrame(
+        {
+            "period_code": periods["period_code"].astype(str),
+            "period_kind": periods["period_kind"],
+            "period_end": end,
+            "months": months.where(periods["period_kind"] != "date"),
+        }
+    ).drop_duplicates("period_code")
 
 
-def prepare_values(values: pd.DataFrame) -> pd.DataFrame:
-    """The current values with a disaggregation ('total' when not disaggregated) and the
-    period's kind, end and length."""
+def prepare_values(values: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+    """The values with a disaggregation ('total' when not disaggregated) and the period's
+    kind, end and length (from `period_table`); a period not there is not canonical."""
     frame = values.copy().reset_index(drop=True)
     if "disaggregation" not in frame.columns:
         frame["disaggregation"] = TOTAL
     frame["disaggregation"] = frame["disaggregation"].fillna(TOTAL)
-    for column in ("file_name", "source_row_number", "value_whole", "expected"):
+    for column in ("file_name", "source_row_number", "value_whole", "expected", "expected_vi"):
         if column not in frame.columns:
             frame[column] = None
-    facts = [period_facts(str(code)) for code in frame["period_code"]]
-    frame["period_kind"] = [kind for kind, _, _ in facts]
-    frame["period_end"] = pd.to_datetime([end for _, end, _ in facts])
-    frame["months"] = [months for _, _, months in facts]
+    frame = frame.drop(columns=["period_kind", "period_end", "months"], errors="ignore")
+    frame = frame.merge(period_table(periods), on="period_code", how="left")
     frame["period_is_canonical"] = frame["period_kind"].notna()
     return frame
+
+
+def _catalogue(catalogue: pd.DataFrame, column: str) -> pd.Series:
+    return catalogue.set_index("indicator_code")[column]
 
 
 def values_frame(
     values: pd.DataFrame, catalogue: pd.DataFrame, known_units: set[str]
 ) -> pd.DataFrame:
-    """One row per current value, with the derived columns of the contract rules."""
+    """One row per value, with the derived columns of the contract rules."""
     frame = values.copy()
     frame["unit_is_known"] = frame["unit_code"].isin(known_units)
-    measure = frame["indicator_code"].map(catalogue.set_index("indicator_code")["unit"])
+    indicator = frame["indicator_code"]
     value = pd.to_numeric(frame["value"], errors="coerce")
-    frame["amount"] = value.where(~frame["indicator_code"].isin(SIGNED_INDICATORS))
-    counts = value.where(measure.isin(COUNT_UNITS))
+    signed = indicator.map(_catalogue(catalogue, "may_be_negative")).fillna(False).astype(bool)
+    frame["amount"] = value.where(~signed)
+    is_count = indicator.map(_catalogue(catalogue, "is_count")).fillna(False).astype(bool)
+    counts = value.where(is_count)
     frame["count_fraction"] = (counts - np.floor(counts)).astype("float64")
-    rates = value.where(measure == "percent")
-    limit = np.where(frame["indicator_code"].isin(RATES_MAY_EXCEED_100), np.inf, 100.0)
+    rates = value.where(indicator.map(_catalogue(catalogue, "unit_of_measure")) == "percent")
+    exceed = indicator.map(_catalogue(catalogue, "rate_may_exceed_100")).fillna(False)
+    limit = np.where(exceed.astype(bool), np.inf, 100.0)
     over = np.where(rates > limit, rates - limit, np.where(rates < 0, -rates, 0.0))
     frame["rate_over_limit"] = pd.Series(over, index=frame.index).where(rates.notna())
     return frame
@@ -109,15 +110,26 @@ def _with_whole(parts: pd.DataFrame, wholes: pd.DataFrame, whole_name: str) -> p
     return merged.rename(columns={whole_name: "whole_value"})
 
 
+def _at_most(frame: pd.DataFrame, whole_en: str, whole_vi: str) -> pd.DataFrame:
+    frame["expected"] = [
+        f"at most {whole_en} = {w:,.0f}" if pd.notna(w) else None for w in frame.whole_value
+    ]
+    frame["expected_vi"] = [
+        f"không quá {whole_vi} = {vi_number(w)}" if pd.notna(w) else None for w in frame.whole_value
+    ]
+    return frame.reset_index(drop=True)
+
+
 def net_growth_frame(values: pd.DataFrame) -> pd.DataFrame:
     net = values[(values.indicator_code == "members_net_growth") & (values.disaggregation == TOTAL)]
     frame = net.merge(_totals(values, "members_admitted"), on=["unit_code", "period_code"])
     frame = frame.merge(_totals(values, "members_lost"), on=["unit_code", "period_code"])
     computed = frame["members_admitted"] - frame["members_lost"]
     frame["gap"] = frame["value"] - computed
-    frame["expected"] = [
-        f"admitted {a:,.0f} − lost {lost:,.0f} = {c:,.0f}"
-        for a, lost, c in zip(frame.members_admitted, frame.members_lost, computed, strict=True)
+    terms = list(zip(frame.members_admitted, frame.members_lost, computed, strict=True))
+    frame["expected"] = [f"admitted {a:,.0f} − lost {lost:,.0f} = {c:,.0f}" for a, lost, c in terms]
+    frame["expected_vi"] = [
+        f"kết nạp {vi_number(a)} − giảm {vi_number(lost)} = {vi_number(c)}" for a, lost, c in terms
     ]
     return frame.reset_index(drop=True)
 
@@ -125,19 +137,13 @@ def net_growth_frame(values: pd.DataFrame) -> pd.DataFrame:
 def members_vs_women_frame(values: pd.DataFrame) -> pd.DataFrame:
     members = values[(values.indicator_code == MEMBERS_TOTAL) & (values.disaggregation == TOTAL)]
     frame = _with_whole(members, _totals(values, WOMEN_18_PLUS), WOMEN_18_PLUS)
-    frame["expected"] = [
-        f"at most women_18_plus = {w:,.0f}" if pd.notna(w) else None for w in frame.whole_value
-    ]
-    return frame.reset_index(drop=True)
+    return _at_most(frame, WOMEN_18_PLUS, "số phụ nữ từ 18 tuổi (women_18_plus)")
 
 
 def member_parts_frame(values: pd.DataFrame) -> pd.DataFrame:
     parts = values[values.indicator_code.isin(MEMBER_KIND_PARTS)]
     frame = _with_whole(parts, _totals(values, MEMBERS_TOTAL), MEMBERS_TOTAL)
-    frame["expected"] = [
-        f"at most members_total = {w:,.0f}" if pd.notna(w) else None for w in frame.whole_value
-    ]
-    return frame.reset_index(drop=True)
+    return _at_most(frame, MEMBERS_TOTAL, "tổng số hội viên (members_total)")
 
 
 def parts_frame(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -148,17 +154,23 @@ def parts_frame(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
         columns={"value": "whole_value"}
     )
     disaggregated = values[values.disaggregation != TOTAL].merge(totals, on=keys, how="left")
+    pairs = list(zip(disaggregated.indicator_code, disaggregated.whole_value, strict=True))
     disaggregated["expected"] = [
-        f"at most the total {i} = {w:,.0f}" if pd.notna(w) else None
-        for i, w in zip(disaggregated.indicator_code, disaggregated.whole_value, strict=True)
+        f"at most the total {i} = {w:,.0f}" if pd.notna(w) else None for i, w in pairs
+    ]
+    disaggregated["expected_vi"] = [
+        f"không quá tổng số của {i} = {vi_number(w)}" if pd.notna(w) else None for i, w in pairs
     ]
     stated = values[values.value_whole.notna()].copy()
     stated["whole_value"] = pd.to_numeric(stated["value_whole"])
     stated["expected"] = [f"at most the stated whole {w:,.0f}" for w in stated.whole_value]
-    named = catalogue[(catalogue.kind == "part_of_whole") & catalogue.denominator.notna()]
+    stated["expected_vi"] = [f"không quá tổng số đã ghi {vi_number(w)}" for w in stated.whole_value]
+    named = catalogue[
+        (catalogue.indicator_kind == "part_of_whole") & catalogue.denominator_indicator_code.notna()
+    ]
     of_indicator = values[values.indicator_code.isin(named.indicator_code)].copy()
     of_indicator["whole_indicator"] = of_indicator.indicator_code.map(
-        named.set_index("indicator_code")["denominator"]
+        named.set_index("indicator_code")["denominator_indicator_code"]
     )
     whole_totals = values.loc[values.disaggregation == TOTAL, [*keys, "value"]].rename(
         columns={"indicator_code": "whole_indicator", "value": "whole_value"}
@@ -166,9 +178,12 @@ def parts_frame(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     of_indicator = of_indicator.merge(
         whole_totals, on=["unit_code", "period_code", "whole_indicator"], how="left"
     )
+    pairs = list(zip(of_indicator.whole_indicator, of_indicator.whole_value, strict=True))
     of_indicator["expected"] = [
-        f"at most {i} = {w:,.0f}" if pd.notna(w) else None
-        for i, w in zip(of_indicator.whole_indicator, of_indicator.whole_value, strict=True)
+        f"at most {i} = {w:,.0f}" if pd.notna(w) else None for i, w in pairs
+    ]
+    of_indicator["expected_vi"] = [
+        f"không quá {i} = {vi_number(w)}" if pd.notna(w) else None for i, w in pairs
     ]
     return pd.concat([disaggregated, stated, of_indicator], ignore_index=True)
 
@@ -178,10 +193,13 @@ def money_frame(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
 
     bounds_factor is 1 inside the bounds, value/max above, value/min below."""
     bounded = catalogue[
-        catalogue.beneficiary.notna() & catalogue.plausible_per_beneficiary_min_vnd.notna()
+        catalogue.beneficiary_indicator_code.notna()
+        & catalogue.plausible_per_beneficiary_min_vnd.notna()
     ].set_index("indicator_code")
     money = values[values.indicator_code.isin(bounded.index) & (values.disaggregation == TOTAL)]
-    money = money.assign(beneficiary=money.indicator_code.map(bounded["beneficiary"]))
+    money = money.assign(
+        beneficiary=money.indicator_code.map(bounded["beneficiary_indicator_code"])
+    )
     beneficiaries = values.loc[
         values.disaggregation == TOTAL, ["unit_code", "period_code", "indicator_code", "value"]
     ].rename(columns={"indicator_code": "beneficiary", "value": "beneficiaries"})
@@ -193,15 +211,20 @@ def money_frame(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     frame["bounds_factor"] = np.where(
         per_month > high, per_month / high, np.where(per_month < low, per_month / low, 1.0)
     )
+    bounds = list(zip(low, high, frame.beneficiary, per_month, strict=True))
     frame["expected"] = [
-        f"{lo:,.0f}–{hi:,.0f} đồng per {b} per month; reported {p:,.0f}"
-        for lo, hi, b, p in zip(low, high, frame.beneficiary, per_month, strict=True)
+        f"{lo:,.0f}–{hi:,.0f} đồng per {b} per month; reported {p:,.0f}" for lo, hi, b, p in bounds
+    ]
+    frame["expected_vi"] = [
+        f"{vi_number(lo)}–{vi_number(hi)} đồng mỗi {b} mỗi tháng; báo cáo {vi_number(p)}"
+        for lo, hi, b, p in bounds
     ]
     return frame
 
 
 def over_time_frame(values: pd.DataFrame, group: list[str]) -> pd.DataFrame:
-    """Each value with its history's statistics and the two judged columns."""
+    """Each value with its history's statistics and the two judged columns: the z-score
+    warning needs MIN_HISTORY earlier values, the unit-error rule MIN_HISTORY_UNIT_ERROR."""
     stats = history_stats(values, group)
     frame = values.reset_index(drop=True).copy()
     frame = frame.join(stats)
@@ -213,40 +236,139 @@ def over_time_frame(values: pd.DataFrame, group: list[str]) -> pd.DataFrame:
     frame["outlier_z_outside_range"] = z.where(outside, 0.0).where(frame["judged"])
     ratio = frame["value"] / frame["history_median"]
     positive = (frame["value"] > 0) & (frame["history_median"] > 0)
-    frame["log10_ratio_to_median"] = np.log10(ratio.where(positive)).where(frame["judged"])
-    frame["expected"] = [
-        f"near the median {m:,.6g} of {int(n)} earlier values (range {lo:,.6g}–{hi:,.6g}); "
-        f"modified z {zz:.1f}" + (f", {10**r:,.3g} × the median" if pd.notna(r) else "")
-        if judged
-        else None
-        for judged, m, n, lo, hi, zz, r in zip(
-            frame.judged,
-            frame.history_median,
-            frame.history_count,
-            frame.history_min,
-            frame.history_max,
-            z,
-            frame.log10_ratio_to_median,
-            strict=True,
+    enough = frame["history_count"] >= MIN_HISTORY_UNIT_ERROR
+    frame["log10_ratio_to_median"] = np.log10(ratio.where(positive)).where(enough)
+    shown = enough & (frame["judged"] | frame["log10_ratio_to_median"].notna())
+    rows = zip(
+        shown,
+        frame.history_median,
+        frame.history_count,
+        frame.history_min,
+        frame.history_max,
+        z,
+        frame.log10_ratio_to_median,
+        strict=True,
+    )
+    english, vietnamese = [], []
+    for judged, m, n, lo, hi, zz, r in rows:
+        if not judged:
+            english.append(None)
+            vietnamese.append(None)
+            continue
+        times = f", {10**r:,.3g} × the median" if pd.notna(r) else ""
+        english.append(
+            f"near the median {m:,.6g} of {int(n)} earlier values (range {lo:,.6g}–{hi:,.6g}); "
+            f"modified z {zz:.1f}{times}"
         )
-    ]
+        times_vi = f", gấp {vi_significant(10**r, 3)} lần trung vị" if pd.notna(r) else ""
+        vietnamese.append(
+            f"gần trung vị {vi_significant(m)} của {int(n)} kỳ trước (khoảng "
+            f"{vi_significant(lo)}–{vi_significant(hi)}); điểm z hiệu chỉnh "
+            f"{vi_number(zz, 1)}{times_vi}"
+        )
+    frame["expected"] = english
+    frame["expected_vi"] = vietnamese
     return frame
 
 
 def rolled_up_frame(rolled_up: pd.DataFrame) -> pd.DataFrame:
-    """Rolled-up aggregates on the 2025 map (what analysts read), with their history."""
-    frame = rolled_up[rolled_up.borders == "2025"].copy()
+    """Derived aggregates on the 2025 map (what analysts read), with their history.
+
+    A unit's own reported figure (value_source 'reported') is judged with its submission,
+    where a steward's accept can waive it; a derived total under the coverage threshold is
+    not published as a total (is_below_coverage), so neither is judged nor history here."""
+    keep = rolled_up.borders == "2025"
+    if "value_source" in rolled_up.columns:
+        keep &= rolled_up.value_source.fillna("derived") != "reported"
+    if "is_below_coverage" in rolled_up.columns:
+        keep &= ~rolled_up.is_below_coverage.fillna(False).astype(bool)
+    frame = rolled_up[keep].copy()
     frame["period_end"] = pd.to_datetime(frame["period_end"])
     for column in ("submission_id", "file_name", "source_row_number"):
         frame[column] = None
     frame["disaggregation"] = frame["disaggregation"].fillna(TOTAL)
-    frame = over_time_frame(
-        frame.reset_index(drop=True),
-        ["unit_code", "indicator_code", "disaggregation", "period_kind"],
-    )
+    frame = over_time_frame(frame.reset_index(drop=True), HISTORY_GROUP)
     frame["expected"] = frame["expected"].map(
         lambda text: f"{text}; look at the children's submissions" if text else None
     )
+    frame["expected_vi"] = frame["expected_vi"].map(
+        lambda text: f"{text}; xem báo cáo của các đơn vị trực thuộc" if text else None
+    )
+    return frame
+
+
+def _modified_z(log_values: pd.Series, groups: list[pd.Series]) -> tuple[pd.Series, ...]:
+    """(peer count, peer median, modified z) of each value within its group; the same
+    fallbacks as the history statistics when the MAD is 0 (expectations/history.py)."""
+    grouped = log_values.groupby(groups)
+    count = grouped.transform("count")
+    median = grouped.transform("median")
+    deviation = (log_values - median).abs()
+    by_deviation = deviation.groupby(groups)
+    mad = by_deviation.transform("median")
+    mean_ad = by_deviation.transform("mean")
+    z = np.where(
+        mad > 0,
+        0.6745 * deviation / mad.where(mad > 0),
+        np.where(mean_ad > 0, deviation / (1.253314 * mean_ad.where(mean_ad > 0)), 0.0),
+    )
+    return count, median, pd.Series(z, index=log_values.index)
+
+
+def cross_section_frame(
+    values: pd.DataFrame, catalogue: pd.DataFrame, unit_levels: pd.Series
+) -> pd.DataFrame:
+    """Each value of an indicator the catalogue compares per something (compare_per: per
+    member, per borrowing household), divided by that figure of the same unit and period,
+    against the units of the same level, indicator, disaggregation and period. Judged on
+    log10 of the ratio (per-member money spreads over orders of magnitude) with at least
+    MIN_PEERS units reporting both figures."""
+    per = _catalogue(catalogue, "compare_per_indicator_code").dropna()
+    frame = values[values.indicator_code.isin(per.index)].copy()
+    frame["per_indicator"] = frame.indicator_code.map(per)
+    denominators = values.loc[
+        values.disaggregation == TOTAL, ["unit_code", "period_code", "indicator_code", "value"]
+    ].rename(columns={"indicator_code": "per_indicator", "value": "per_value"})
+    frame = frame.merge(denominators, on=["unit_code", "period_code", "per_indicator"])
+    frame = frame[(frame.value > 0) & (frame.per_value > 0)].reset_index(drop=True)
+    frame["unit_level"] = frame.unit_code.map(unit_levels)
+    frame["per_unit"] = frame["value"] / frame["per_value"]
+    log_ratio = np.log10(frame["per_unit"])
+    groups = [frame.unit_level, frame.indicator_code, frame.disaggregation, frame.period_code]
+    count, median, z = _modified_z(log_ratio, [g.fillna("") for g in groups])
+    judged = count >= MIN_PEERS
+    distance = (log_ratio - median).abs()
+    frame["peer_count"] = count
+    frame["peer_median_per_unit"] = 10**median
+    frame["peer_log10_ratio"] = (log_ratio - median).where(judged)
+    frame["peer_z_material"] = z.where(distance >= PEER_MATERIAL_LOG10, 0.0).where(judged)
+    rows = zip(
+        judged,
+        frame.per_indicator,
+        frame.per_unit,
+        frame.peer_median_per_unit,
+        count,
+        frame.unit_level,
+        z,
+        strict=True,
+    )
+    english, vietnamese = [], []
+    for ok, per_name, mine, med, n, level, zz in rows:
+        if not ok:
+            english.append(None)
+            vietnamese.append(None)
+            continue
+        english.append(
+            f"per {per_name} {mine:,.6g}, near the median {med:,.6g} of {int(n)} {level} units "
+            f"of the same period; modified z {zz:.1f}, {mine / med:,.3g} × the median"
+        )
+        vietnamese.append(
+            f"bình quân mỗi {per_name} {vi_significant(mine)}, gần trung vị "
+            f"{vi_significant(med)} của {int(n)} đơn vị cấp {level} cùng kỳ; điểm z hiệu chỉnh "
+            f"{vi_number(zz, 1)}, gấp {vi_significant(mine / med, 3)} lần trung vị"
+        )
+    frame["expected"] = english
+    frame["expected_vi"] = vietnamese
     return frame
 
 
@@ -265,32 +387,41 @@ def completeness_frame(expected: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     frame["submission_id"] = None  # a missing report has none; a late one needs no review
     frame["file_name"] = None
     frame["source_row_number"] = None
+    reports = list(zip(frame.form, deadline, received, days_late, strict=True))
     frame["expected"] = [
         f"{form} report due {d:%Y-%m-%d}: "
         + (f"received {r:%Y-%m-%d}, {int(late)} days late" if pd.notna(r) else "not received")
-        for form, d, r, late in zip(frame.form, deadline, received, days_late, strict=True)
+        for form, d, r, late in reports
+    ]
+    frame["expected_vi"] = [
+        f"báo cáo {form} hạn {d:%d/%m/%Y}: "
+        + (f"nhận ngày {r:%d/%m/%Y}, trễ {int(late)} ngày" if pd.notna(r) else "chưa nhận")
+        for form, d, r, late in reports
     ]
     return frame
 
 
-def build_frames(
-    values: pd.DataFrame, catalogue: pd.DataFrame, known_units: set[str]
+def submission_frames(
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    periods: pd.DataFrame,
+    unit_levels: pd.Series,
 ) -> dict[str, pd.DataFrame]:
-    """The frames of the contract and consistency suites."""
-    prepared = prepare_values(values)
+    """The frames of the rules on submitted values: contract, consistency, over time (the
+    value against its own history) and cross-section (against its peers)."""
+    prepared = prepare_values(values, periods)
+    checked = values_frame(prepared, catalogue, set(unit_levels.index))
+    # The arithmetic of the other frames needs numbers; a value column of another type is
+    # the contract's finding (value_is_a_number), not a crash here.
+    prepared["value"] = pd.to_numeric(prepared["value"], errors="coerce")
+    canonical = prepared[prepared.period_kind.notna()].reset_index(drop=True)
     return {
-        "values": values_frame(prepared, catalogue, known_units),
+        "values": checked,
         "net_growth": net_growth_frame(prepared),
         "members_vs_women": members_vs_women_frame(prepared),
         "member_parts": member_parts_frame(prepared),
         "parts": parts_frame(prepared, catalogue),
         "money": money_frame(prepared, catalogue),
+        "over_time": over_time_frame(canonical, HISTORY_GROUP),
+        "cross_section": cross_section_frame(canonical, catalogue, unit_levels),
     }
-
-
-def build_over_time_frame(values: pd.DataFrame) -> pd.DataFrame:
-    prepared = prepare_values(values)
-    prepared = prepared[prepared.period_kind.notna()].reset_index(drop=True)
-    return over_time_frame(
-        prepared, ["unit_code", "indicator_code", "disaggregation", "period_kind"]
-    )

@@ -1,33 +1,44 @@
-"""One suite of the quality gate, end to end on the build database.
+"""The quality gate, end to end on the build database, in two stages.
 
-Reads the checked tables, builds the frames, validates them with Great Expectations (Data Docs
-built for the run), applies the steward's decisions (an accept waives the waivable findings
-of that submission) and writes every failing row to quality.check_failures. Dagster's asset
-checks (orchestration/quality/checks.py) are thin wrappers around `run_suite`.
+Submissions (quarantine): the rules on submitted values (contract, consistency, over time,
+cross-section) run on the candidate facts the build just made. An error on a row that names
+a submission holds that submission, and only it: the hold is appended to
+quality.submission_holds, int_submission_reviews turns it into is_excluded_from_facts, and
+the caller rebuilds the models downstream of it (`rebuild`), so the held submission is out of
+the facts before anything is published; an earlier revision of its values counts again. The
+rules run again on the rebuilt facts until no new hold appears. An error that names no
+submission (a table-level failure) stays open and blocks publishing.
+
+Aggregates: the rules on what no single submission explains (rolled-up aggregates over time,
+completeness) run on the rebuilt tables; their errors block publishing.
+
+A steward's accept (int_submission_reviews.is_accepted) waives the waivable findings of that
+submission. A table a check needs that is missing fails the check (fail closed). Every
+failing row goes to quality.check_failures. Dagster's wiring (orchestration/quality/checks.py)
+is thin around `gate_submissions` and `check_aggregates`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 import pandas as pd
 
-from expectations.frames import (
-    RATES_MAY_EXCEED_100,
-    build_frames,
-    build_over_time_frame,
-    completeness_frame,
-    rolled_up_frame,
-)
+from expectations.frames import completeness_frame, rolled_up_frame, submission_frames
 from expectations.review import (
     ensure_quality_schema,
-    latest_decisions,
     prune_failures,
     record_check,
+    record_holds,
+    review_states,
 )
 from expectations.runner import FAILING_ROW_COLUMNS, RuleOutcome, validate
 from expectations.suites import (
@@ -37,14 +48,27 @@ from expectations.suites import (
     completeness_rules,
     consistency_rules,
     contract_rules,
+    cross_section_rules,
     over_time_rules,
 )
+from expectations.vietnamese import vi_significant
 
 VALUES_MODEL = "int_values_latest_revision"
 ROLLED_UP_MODEL = "int_values_rolled_up"
 EXPECTED_REPORTS_MODEL = "fct_submissions"
-MODEL_SCHEMAS = {VALUES_MODEL: "intermediate", ROLLED_UP_MODEL: "intermediate"}
-MODEL_SCHEMAS[EXPECTED_REPORTS_MODEL] = "core"
+REVIEWS_MODEL = "int_submission_reviews"
+CATALOGUE_MODEL = "stg_reference__indicators"
+ORG_UNITS_MODEL = "stg_reference__org_units"
+PERIODS_MODEL = "int_periods"
+MODEL_SCHEMAS = {
+    VALUES_MODEL: "intermediate",
+    ROLLED_UP_MODEL: "intermediate",
+    REVIEWS_MODEL: "intermediate",
+    PERIODS_MODEL: "intermediate",
+    EXPECTED_REPORTS_MODEL: "core",
+    CATALOGUE_MODEL: "staging",
+    ORG_UNITS_MODEL: "staging",
+}
 ROLLED_UP_COLUMNS = [
     "borders",
     "unit_code",
@@ -65,9 +89,17 @@ EXPECTED_REPORT_COLUMNS = [
     "first_received_at",
 ]
 ROLLED_UP_FRAME = "over_time_rolled_up"
+CONSISTENCY_FRAMES = ("net_growth", "members_vs_women", "member_parts", "parts", "money")
+# The submissions stage runs at most this many times in a run: a hold can bring back an
+# earlier revision that meets a new finding, itself held in the next round.
+MAX_ROUNDS = 3
 # Retention: failing rows of the latest runs of each check, Data Docs of the latest runs.
 KEEP_FAILURE_RUNS = 30
 KEEP_DOCS_RUNS = 14
+# The findings written into a hold's reason; all of them are in quality.check_failures.
+REASON_ROWS = 5
+
+Stage = Literal["submissions", "aggregates"]
 
 
 @dataclass(frozen=True)
@@ -75,59 +107,84 @@ class CheckSpec:
     name: str
     suite: Suite
     severity: Severity
-    model: str  # the dbt model whose asset carries the check
-    frames: tuple[str, ...] | None = None  # None: every frame of the suite but the others'
+    model: str  # the dbt model the check reads
+    frames: tuple[str, ...]
+    stage: Stage
 
     @property
     def blocking(self) -> bool:
         return self.severity == "error"
 
 
-CHECK_SPECS: dict[Suite, list[CheckSpec]] = {
-    "contract": [CheckSpec("contract_errors", "contract", "error", VALUES_MODEL)],
-    "consistency": [
-        CheckSpec("consistency_errors", "consistency", "error", VALUES_MODEL),
-        CheckSpec("consistency_warnings", "consistency", "warning", VALUES_MODEL),
-    ],
-    "over_time": [
-        CheckSpec("over_time_errors", "over_time", "error", VALUES_MODEL, ("over_time",)),
-        CheckSpec("over_time_warnings", "over_time", "warning", VALUES_MODEL, ("over_time",)),
-        CheckSpec(
-            "rolled_up_over_time_errors", "over_time", "error", ROLLED_UP_MODEL, (ROLLED_UP_FRAME,)
-        ),
-        CheckSpec(
-            "rolled_up_over_time_warnings",
-            "over_time",
-            "warning",
-            ROLLED_UP_MODEL,
-            (ROLLED_UP_FRAME,),
-        ),
-    ],
-    "completeness": [
-        CheckSpec("completeness_warnings", "completeness", "warning", EXPECTED_REPORTS_MODEL)
-    ],
-}
+def _pair(name: str, suite: Suite, frames: tuple[str, ...], model: str = VALUES_MODEL):
+    stage: Stage = "submissions" if model == VALUES_MODEL else "aggregates"
+    return [
+        CheckSpec(f"{name}_errors", suite, "error", model, frames, stage),
+        CheckSpec(f"{name}_warnings", suite, "warning", model, frames, stage),
+    ]
+
+
+CHECK_SPECS: list[CheckSpec] = [
+    CheckSpec("contract_errors", "contract", "error", VALUES_MODEL, ("values",), "submissions"),
+    *_pair("consistency", "consistency", CONSISTENCY_FRAMES),
+    *_pair("over_time", "over_time", ("over_time",)),
+    *_pair("cross_section", "cross_section", ("cross_section",)),
+    *_pair("rolled_up_over_time", "over_time", (ROLLED_UP_FRAME,), ROLLED_UP_MODEL),
+    CheckSpec(
+        "completeness_warnings",
+        "completeness",
+        "warning",
+        EXPECTED_REPORTS_MODEL,
+        ("completeness",),
+        "aggregates",
+    ),
+]
+
+
+def stage_specs(stage: Stage) -> list[CheckSpec]:
+    return [spec for spec in CHECK_SPECS if spec.stage == stage]
+
+
+ROW_STATE_COLUMNS = ["waived_by_decision", "held"]
 
 
 @dataclass
 class CheckReport:
     spec: CheckSpec
-    rows: pd.DataFrame  # every failing row of the check's severity, waived ones included
+    # Every failing row of the check's rules: open, waived by an accept, or of a submission
+    # this run held (no longer in the facts).
+    rows: pd.DataFrame
     outcomes: list[RuleOutcome] = field(default_factory=list)
     docs_index: Path | None = None
-    skipped: str | None = None
+    missing: str | None = None  # a table the check needs is missing: the check fails
 
     @property
     def open_rows(self) -> pd.DataFrame:
-        return self.rows[self.rows["waived_by_decision"].isna()].reset_index(drop=True)
+        still = self.rows["waived_by_decision"].isna() & ~self.rows["held"].astype(bool)
+        return self.rows[still].reset_index(drop=True)
+
+    @property
+    def held_rows(self) -> pd.DataFrame:
+        return self.rows[self.rows["held"].astype(bool)].reset_index(drop=True)
+
+    @property
+    def waived_rows(self) -> pd.DataFrame:
+        return self.rows[self.rows["waived_by_decision"].notna()].reset_index(drop=True)
 
     @property
     def passed(self) -> bool:
-        return self.open_rows.empty
+        return self.missing is None and self.open_rows.empty
 
 
-class MissingInputError(RuntimeError):
-    """A table the suite cannot do without is missing from the build database."""
+@dataclass
+class GateOutcome:
+    reports: list[CheckReport]
+    holds: pd.DataFrame  # HOLD_COLUMNS of quality.submission_holds, the holds of this run
+    rounds: int
+
+
+def _empty_rows() -> pd.DataFrame:
+    return pd.DataFrame(columns=[*FAILING_ROW_COLUMNS, *ROW_STATE_COLUMNS]).astype({"held": bool})
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, model: str) -> list[str]:
@@ -145,108 +202,282 @@ def _read(con: duckdb.DuckDBPyConnection, model: str) -> pd.DataFrame:
     return con.sql(f"select * from {MODEL_SCHEMAS.get(model, 'raw')}.{model}").df()
 
 
-def _missing_reason(con: duckdb.DuckDBPyConnection, model: str, needed: list[str]) -> str | None:
+def missing_reason(
+    con: duckdb.DuckDBPyConnection, model: str, needed: list[str] | None = None
+) -> str | None:
+    """Why a table cannot be checked (it is missing, or lacks columns), in English and
+    Vietnamese; None when it can."""
     columns = table_columns(con, model)
-    table = f"{MODEL_SCHEMAS[model]}.{model}"
+    table = f"{MODEL_SCHEMAS.get(model, 'raw')}.{model}"
     if not columns:
-        return f"skipped: {table} is not in the build database (not built by this project yet)"
-    missing = [c for c in needed if c not in columns]
-    if missing:
-        return f"skipped: {table} lacks the columns {', '.join(missing)}"
+        return (
+            f"failed: {table} is not in the build database, so nothing could be checked / "
+            f"không kiểm tra được: bảng {table} không có trong cơ sở dữ liệu"
+        )
+    absent = [c for c in needed or [] if c not in columns]
+    if absent:
+        return (
+            f"failed: {table} lacks the columns {', '.join(absent)} / "
+            f"không kiểm tra được: bảng {table} thiếu các cột {', '.join(absent)}"
+        )
     return None
 
 
-def _values(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    if not table_columns(con, VALUES_MODEL):
-        raise MissingInputError(
-            f"intermediate.{VALUES_MODEL} is not in the build database: build the warehouse first"
-        )
-    return _read(con, VALUES_MODEL)
+def _submission_inputs(con: duckdb.DuckDBPyConnection) -> str | None:
+    models = [VALUES_MODEL, CATALOGUE_MODEL, ORG_UNITS_MODEL, PERIODS_MODEL, REVIEWS_MODEL]
+    return next((r for r in (missing_reason(con, m) for m in models) if r), None)
 
 
-def _rules_and_frames(
-    con: duckdb.DuckDBPyConnection, suite: Suite, today: dt.date
-) -> tuple[list[Rule], dict[str, pd.DataFrame], dict[str, str]]:
-    """(rules, frames, skipped: frame → reason)."""
-    if suite == "contract" or suite == "consistency":
-        catalogue = _read(con, "ref_indicators")
-        units = {r[0] for r in con.execute("select unit_code from raw.ref_org_units").fetchall()}
-        frames = build_frames(_values(con), catalogue, units)
-        if suite == "consistency":
-            return consistency_rules(), frames, {}
-        rules = contract_rules(catalogue.indicator_code.tolist(), sorted(RATES_MAY_EXCEED_100))
-        return rules, frames, {}
-    if suite == "over_time":
-        frames = {"over_time": build_over_time_frame(_values(con))}
-        rules = over_time_rules() + over_time_rules(ROLLED_UP_FRAME, "rolled_up_")
-        reason = _missing_reason(con, ROLLED_UP_MODEL, ROLLED_UP_COLUMNS)
-        if reason:
-            return rules, frames, {ROLLED_UP_FRAME: reason}
-        frames[ROLLED_UP_FRAME] = rolled_up_frame(_read(con, ROLLED_UP_MODEL))
-        return rules, frames, {}
-    reason = _missing_reason(con, EXPECTED_REPORTS_MODEL, EXPECTED_REPORT_COLUMNS)
-    if reason:
-        return completeness_rules(), {}, {"completeness": reason}
-    expected = _read(con, EXPECTED_REPORTS_MODEL)
-    return completeness_rules(), {"completeness": completeness_frame(expected, today)}, {}
+def submission_rules(known_indicators: list[str], rates_may_exceed_100: list[str]) -> list[Rule]:
+    return (
+        contract_rules(known_indicators, rates_may_exceed_100)
+        + consistency_rules()
+        + over_time_rules()
+        + cross_section_rules()
+    )
 
 
-def _apply_decisions(rows: pd.DataFrame, decisions: dict[str, str]) -> pd.DataFrame:
+# What each rule requires, in Vietnamese: the clause of a hold's reason.
+RULE_TEXT_VI = {r.name: r.expected_vi for r in submission_rules([], [])}
+
+
+def aggregate_rules() -> list[Rule]:
+    return over_time_rules(ROLLED_UP_FRAME, "rolled_up_") + completeness_rules()
+
+
+def _apply_reviews(rows: pd.DataFrame, accepted: set[str]) -> pd.DataFrame:
+    """An accept waives the waivable findings of its submission (int_submission_reviews)."""
     rows = rows.copy()
-    decision = rows["submission_id"].map(decisions)
-    waived = rows["waivable"].astype(bool) & (decision == "accept")
-    rows["waived_by_decision"] = decision.where(waived, None)
+    waived = rows["waivable"].astype(bool) & rows["submission_id"].isin(accepted)
+    rows["waived_by_decision"] = pd.Series("accept", index=rows.index).where(waived, None)
+    rows["held"] = False
     return rows
 
 
-def _spec_frames(spec: CheckSpec, rules: list[Rule]) -> set[str]:
-    if spec.frames is not None:
-        return set(spec.frames)
-    return {r.frame for r in rules if r.suite == spec.suite}
+def _reports(
+    specs: list[CheckSpec],
+    rules: list[Rule],
+    rows: pd.DataFrame,
+    outcomes: list[RuleOutcome],
+    docs_index: Path | None,
+    missing: str | None,
+) -> list[CheckReport]:
+    reports = []
+    for spec in specs:
+        names = {r.name for r in rules if r.frame in spec.frames and r.severity == spec.severity}
+        selected = rows[rows.rule.isin(names)].reset_index(drop=True) if len(rows) else None
+        reports.append(
+            CheckReport(
+                spec=spec,
+                rows=_empty_rows() if selected is None or selected.empty else selected,
+                outcomes=[o for o in outcomes if o.rule.name in names],
+                docs_index=docs_index,
+                missing=missing,
+            )
+        )
+    return reports
 
 
-def run_suite(
+def _record(
+    con: duckdb.DuckDBPyConnection, reports: list[CheckReport], run_id: str, at: dt.datetime
+) -> None:
+    for report in reports:
+        record_check(
+            con,
+            run_id,
+            report.spec.name,
+            report.spec.suite,
+            report.spec.model,
+            report.rows,
+            report.passed,
+            str(report.docs_index) if report.docs_index else None,
+            report.missing,
+            at,
+        )
+        prune_failures(con, report.spec.name, KEEP_FAILURE_RUNS)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def screen_submissions(
     con: duckdb.DuckDBPyConnection,
-    suite: Suite,
+    run_id: str,
+    docs_root: Path | None,
+    checked_at: dt.datetime | None = None,
+    carried: pd.DataFrame | None = None,
+) -> list[CheckReport]:
+    """One round of the submissions stage on the current facts; `carried`: failing rows of
+    submissions held earlier in this run, kept in the record as held."""
+    checked_at = checked_at or _now()
+    ensure_quality_schema(con)
+    specs = stage_specs("submissions")
+    missing = _submission_inputs(con)
+    if missing:
+        reports = _reports(specs, [], _empty_rows(), [], None, missing)
+        _record(con, reports, run_id, checked_at)
+        return reports
+    catalogue = _read(con, CATALOGUE_MODEL)
+    units = _read(con, ORG_UNITS_MODEL).set_index("unit_code")["unit_level"]
+    frames = submission_frames(
+        _read(con, VALUES_MODEL), catalogue, _read(con, PERIODS_MODEL), units
+    )
+    exceed = catalogue.loc[catalogue.rate_may_exceed_100.astype(bool), "indicator_code"]
+    rules = submission_rules(catalogue.indicator_code.tolist(), sorted(exceed))
+    docs_dir = docs_root / run_id / "submissions" if docs_root is not None else None
+    outcome = validate(frames, rules, docs_dir, suite_name="submissions")
+    rows = _apply_reviews(outcome.failing_rows, review_states(con)["accepted"])
+    if carried is not None and not carried.empty:
+        rows = pd.concat([carried, rows], ignore_index=True)
+    reports = _reports(specs, rules, rows, outcome.outcomes, outcome.docs_index, None)
+    _record(con, reports, run_id, checked_at)
+    return reports
+
+
+def _hold_reason(rows: pd.DataFrame, vietnamese: bool) -> str:
+    """The first findings of a held submission, one clause each."""
+    lines = []
+    for row in rows.head(REASON_ROWS).to_dict("records"):
+        where = " ".join(
+            str(row[c])
+            for c in ("unit_code", "period_code", "indicator_code")
+            if isinstance(row[c], str)
+        )
+        line_no, value = row["source_row_number"], row["value"]
+        number = isinstance(value, float | int) and pd.notna(value)
+        if vietnamese:
+            at_row = f"dòng {int(line_no)}: " if pd.notna(line_no) else ""
+            shown = f" = {vi_significant(value)}" if number else ""
+            rule = RULE_TEXT_VI.get(row["rule"], row["rule"])
+            detail = row["expected_vi"]
+        else:
+            at_row = f"row {int(line_no)}: " if pd.notna(line_no) else ""
+            shown = f" = {value:,.6g}" if number else ""
+            rule, detail = row["rule"], row["expected"]
+        detail = f" ({detail})" if isinstance(detail, str) and detail else ""
+        lines.append(f"{at_row}{where}{shown}: {rule}{detail}")
+    more = len(rows) - REASON_ROWS
+    if more > 0:
+        lines.append(f"… và {more} dòng nữa" if vietnamese else f"… and {more} more")
+    return "; ".join(lines)
+
+
+def holds_from(reports: list[CheckReport]) -> pd.DataFrame:
+    """One hold per submission with an open error: the submission, its file, the rules, whether
+    an accept may waive them all, and the findings in English and Vietnamese."""
+    errors = [r.open_rows for r in reports if r.spec.blocking and r.spec.stage == "submissions"]
+    rows = pd.concat(errors, ignore_index=True) if errors else _empty_rows()
+    named = rows.submission_id.map(lambda s: isinstance(s, str)).astype(bool)
+    rows = rows.loc[named]
+    holds = []
+    for submission_id, found in rows.groupby("submission_id", sort=True):
+        holds.append(
+            {
+                "hold_id": uuid.uuid4().hex,
+                "submission_id": submission_id,
+                "file_name": found.file_name.dropna().iloc[0]
+                if found.file_name.notna().any()
+                else None,
+                "rules": ", ".join(sorted(set(found.rule))),
+                "is_waivable": bool(found.waivable.astype(bool).all()),
+                "reason_en": _hold_reason(found, vietnamese=False),
+                "reason_vi": _hold_reason(found, vietnamese=True),
+            }
+        )
+    return pd.DataFrame(
+        holds,
+        columns=["hold_id", "submission_id", "file_name", "rules", "is_waivable"]
+        + ["reason_en", "reason_vi"],
+    )
+
+
+def _held_rows(reports: list[CheckReport], held: set[str]) -> pd.DataFrame:
+    """The failing rows (every check, every severity) of the submissions just held."""
+    frames = [r.rows[r.rows.submission_id.isin(held)] for r in reports]
+    rows = pd.concat(frames, ignore_index=True) if frames else _empty_rows()
+    rows["held"] = True
+    return rows
+
+
+def gate_submissions(
+    connect: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+    rebuild: Callable[[], None],
+    run_id: str,
+    docs_root: Path | None,
+    checked_at: dt.datetime | None = None,
+    max_rounds: int = MAX_ROUNDS,
+) -> GateOutcome:
+    """The submissions stage: screen, hold, rebuild, until no new hold (at most max_rounds).
+
+    `connect` opens the build database; it is closed while `rebuild` runs dbt (one writer).
+    Holds found in the last round are recorded (the next run leaves them out) but their rows
+    stay open: they are still in this run's facts, so the check fails and nothing publishes.
+    """
+    checked_at = checked_at or _now()
+    carried = _empty_rows()
+    holds: list[pd.DataFrame] = []
+    for round_number in range(1, max_rounds + 1):
+        with connect() as con:
+            reports = screen_submissions(con, run_id, docs_root, checked_at, carried)
+            new = holds_from(reports)
+            if not new.empty:
+                record_holds(con, new, run_id, _now())
+        if new.empty:
+            break
+        holds.append(new)
+        if round_number == max_rounds:
+            break
+        carried = pd.concat(
+            [carried, _held_rows(reports, set(new.submission_id))], ignore_index=True
+        )
+        rebuild()
+    all_holds = pd.concat(holds, ignore_index=True) if holds else holds_from([])
+    if docs_root is not None:
+        prune_docs(docs_root, KEEP_DOCS_RUNS)
+    return GateOutcome(reports, all_holds, round_number)
+
+
+def check_aggregates(
+    con: duckdb.DuckDBPyConnection,
     run_id: str,
     docs_root: Path | None,
     checked_at: dt.datetime | None = None,
 ) -> list[CheckReport]:
-    """Validate one suite, record every failing row, and return one report per check."""
-    checked_at = checked_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """The aggregates stage: rolled-up aggregates over time, and completeness."""
+    checked_at = checked_at or _now()
     ensure_quality_schema(con)
-    rules, frames, skipped = _rules_and_frames(con, suite, checked_at.date())
-    docs_dir = docs_root / run_id / suite if docs_root is not None else None
-    outcome = validate(frames, rules, docs_dir, suite_name=suite)
-    rows = _apply_decisions(outcome.failing_rows, latest_decisions(con))
+    rules = aggregate_rules()
+    frames: dict[str, pd.DataFrame] = {}
+    missing: dict[str, str] = {}
+    reason = missing_reason(con, ROLLED_UP_MODEL, ROLLED_UP_COLUMNS)
+    if reason:
+        missing[ROLLED_UP_FRAME] = reason
+    else:
+        frames[ROLLED_UP_FRAME] = rolled_up_frame(_read(con, ROLLED_UP_MODEL))
+    reason = missing_reason(con, EXPECTED_REPORTS_MODEL, EXPECTED_REPORT_COLUMNS)
+    if reason:
+        missing["completeness"] = reason
+    else:
+        expected = _read(con, EXPECTED_REPORTS_MODEL)
+        frames["completeness"] = completeness_frame(expected, checked_at.date())
+    docs_dir = docs_root / run_id / "aggregates" if docs_root is not None else None
+    outcome = validate(frames, rules, docs_dir, suite_name="aggregates")
+    rows = outcome.failing_rows.copy()
+    rows["waived_by_decision"] = None  # an aggregate has no submission a steward could accept
+    rows["held"] = False
     reports = []
-    for spec in CHECK_SPECS[suite]:
-        spec_frames = _spec_frames(spec, rules)
-        names = {r.name for r in rules if r.frame in spec_frames and r.severity == spec.severity}
-        reason = next((skipped[f] for f in spec_frames if f in skipped), None)
-        report = CheckReport(
-            spec=spec,
-            rows=rows[rows.rule.isin(names)].reset_index(drop=True)
-            if len(rows)
-            else pd.DataFrame(columns=[*FAILING_ROW_COLUMNS, "waived_by_decision"]),
-            outcomes=[o for o in outcome.outcomes if o.rule.name in names],
-            docs_index=outcome.docs_index,
-            skipped=reason,
+    for spec in stage_specs("aggregates"):
+        (report,) = _reports(
+            [spec],
+            rules,
+            rows,
+            outcome.outcomes,
+            outcome.docs_index,
+            next((missing[f] for f in spec.frames if f in missing), None),
         )
-        record_check(
-            con,
-            run_id,
-            spec.name,
-            spec.suite,
-            spec.model,
-            report.rows,
-            report.passed,
-            str(report.docs_index) if report.docs_index else None,
-            reason,
-            checked_at,
-        )
-        prune_failures(con, spec.name, KEEP_FAILURE_RUNS)
         reports.append(report)
+    _record(con, reports, run_id, checked_at)
     if docs_root is not None:
         prune_docs(docs_root, KEEP_DOCS_RUNS)
     return reports

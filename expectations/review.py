@@ -2,9 +2,13 @@
 
 quality.check_failures     every failing row of every check of every run (GX's samples are
                            capped; this is not), with rule, severity and where to look.
-quality.check_runs         one row per check per run: passed, counts, Data Docs, skip reason.
-quality.submission_reviews one row per submission with findings or a decision: what the last
-                           run found, the decision that counts, and whether it needs review.
+quality.check_runs         one row per check per run: passed, counts, Data Docs, and why a
+                           check could not run (a missing table: the check failed).
+quality.submission_holds   the gate's holds, appended: a submission with an error finding is
+                           held out of the facts until a steward decides (dbt's source).
+quality.submission_reviews one row per submission with findings, a hold or a decision: what
+                           the last run found and its review state, read from dbt's
+                           int_submission_reviews (the one definition of that state).
 quality.steward_decision_log  every steward decision (raw.steward_decisions, append-only)
                            with the file it concerns.
 """
@@ -31,8 +35,10 @@ FAILURE_COLUMNS = {
     "disaggregation": "varchar",
     "value": "double",
     "expected": "varchar",
-    "waivable": "boolean",  # a steward's accept waives it (warnings, over-time errors)
+    "expected_vi": "varchar",
+    "waivable": "boolean",  # a steward's accept waives it (warnings, statistical errors)
     "waived_by_decision": "varchar",  # 'accept' when a steward's accept waives the row
+    "held": "boolean",  # the row's submission was held out of the facts by this run
     "checked_at": "timestamp",
 }
 RUN_COLUMNS = {
@@ -47,6 +53,19 @@ RUN_COLUMNS = {
     "skipped": "varchar",
     "checked_at": "timestamp",
 }
+# Appended by the gate (expectations/gate.py); read by dbt (stg_quality__submission_holds,
+# whose empty stand-in before the first hold lists the same columns).
+HOLD_COLUMNS = {
+    "hold_id": "varchar",
+    "submission_id": "varchar",
+    "run_id": "varchar",
+    "held_at": "timestamp",
+    "rules": "varchar",
+    "is_waivable": "boolean",
+    "reason_en": "varchar",
+    "reason_vi": "varchar",
+}
+REVIEWS_VIEW = "intermediate.int_submission_reviews"
 # Standard failing-row column → review-table column.
 RENAMED = {
     "source_row_number": "row_number",
@@ -61,7 +80,7 @@ def _create(name: str, columns: dict[str, str]) -> str:
     return f"create table if not exists quality.{name} (\n    {body}\n)"
 
 
-SUBMISSION_REVIEWS = """
+SUBMISSION_REVIEWS = f"""
 create or replace view quality.submission_reviews as
 with
 
@@ -76,7 +95,6 @@ findings as (
         failures.submission_id,
         count(*) filter (where failures.severity = 'error') as errors,
         count(*) filter (where failures.severity = 'warning') as warnings,
-        count(*) filter (where not coalesce(failures.waivable, false)) as unwaivable,
         string_agg(distinct failures.rule, ', ' order by failures.rule) as rules
     from quality.check_failures as failures
     inner join latest_runs
@@ -84,14 +102,6 @@ findings as (
         and failures.run_id = latest_runs.run_id
     where failures.submission_id is not null
     group by failures.submission_id
-),
-
-decisions as (
-    select *
-    from raw.steward_decisions
-    qualify row_number() over (
-        partition by submission_id order by decided_at desc, decision_id desc
-    ) = 1
 )
 
 select
@@ -101,22 +111,27 @@ select
     coalesce(findings.errors, 0) as errors,
     coalesce(findings.warnings, 0) as warnings,
     findings.rules,
-    decisions.decision,
-    decisions.reason,
-    decisions.steward,
-    decisions.decided_at,
+    reviews.latest_decision as decision,
+    reviews.decision_reason as reason,
+    reviews.steward,
+    reviews.decided_at,
+    reviews.is_held,
+    reviews.held_at,
+    reviews.hold_rules,
+    reviews.hold_is_waivable,
+    reviews.hold_reason_vi,
+    reviews.is_excluded_from_facts,
     case
-        when decisions.decision in ('reject', 'send_back') then decisions.decision
-        when decisions.decision = 'accept' and coalesce(findings.unwaivable, 0) = 0
-            then decisions.decision
+        when reviews.review_state <> 'not_reviewed' then reviews.review_state
         when findings.errors > 0 then 'to review: errors'
         when findings.warnings > 0 then 'to review: warnings'
         else 'no findings'
     end as review_status
 from raw.submissions as submissions
+inner join {REVIEWS_VIEW} as reviews
+    on submissions.submission_id = reviews.submission_id
 left join findings on submissions.submission_id = findings.submission_id
-left join decisions on submissions.submission_id = decisions.submission_id
-where findings.submission_id is not null or decisions.submission_id is not null
+where findings.submission_id is not null or reviews.review_state <> 'not_reviewed'
 """
 
 DECISION_LOG = """
@@ -135,24 +150,56 @@ left join raw.submissions as submissions
 """
 
 
+def relation_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    schema, name = qualified.split(".")
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
 def ensure_quality_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """The quality tables and views; raw.submissions and raw.steward_decisions must exist."""
+    """The quality tables and views; raw.submissions and raw.steward_decisions must exist.
+    quality.submission_reviews reads dbt's int_submission_reviews, so it is made once the
+    warehouse has been built."""
     con.execute("create schema if not exists quality")
     con.execute(_create("check_failures", FAILURE_COLUMNS))
-    con.execute("alter table quality.check_failures add column if not exists waivable boolean")
+    for column in ("waivable", "held"):
+        con.execute(f"alter table quality.check_failures add column if not exists {column} boolean")
+    con.execute("alter table quality.check_failures add column if not exists expected_vi varchar")
     con.execute(_create("check_runs", RUN_COLUMNS))
-    con.execute(SUBMISSION_REVIEWS)
+    con.execute(_create("submission_holds", HOLD_COLUMNS))
+    if relation_exists(con, REVIEWS_VIEW):
+        con.execute(SUBMISSION_REVIEWS)
     con.execute(DECISION_LOG)
 
 
-def latest_decisions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """submission id → the decision that counts (the latest)."""
+def review_states(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """{'accepted': ids, 'held': ids, 'excluded': ids} from int_submission_reviews."""
     rows = con.execute(
-        "select submission_id, decision from raw.steward_decisions "
-        "qualify row_number() over (partition by submission_id "
-        "order by decided_at desc, decision_id desc) = 1"
+        f"select submission_id, is_accepted, is_held, is_excluded_from_facts from {REVIEWS_VIEW} "
+        "where is_accepted or is_held or is_excluded_from_facts"
     ).fetchall()
-    return dict(rows)
+    return {
+        "accepted": {sid for sid, accepted, _, _ in rows if accepted},
+        "held": {sid for sid, _, held, _ in rows if held},
+        "excluded": {sid for sid, _, _, excluded in rows if excluded},
+    }
+
+
+def record_holds(
+    con: duckdb.DuckDBPyConnection, holds: pd.DataFrame, run_id: str, held_at: dt.datetime
+) -> None:
+    """Append the holds of a round (expectations.gate.holds_from) to quality.submission_holds."""
+    frame = holds.assign(run_id=run_id, held_at=held_at).reindex(columns=list(HOLD_COLUMNS))
+    con.register("_holds", frame)
+    try:
+        con.execute("insert into quality.submission_holds by name select * from _holds")
+    finally:
+        con.unregister("_holds")
 
 
 def record_check(
@@ -175,6 +222,7 @@ def record_check(
     frame = frame.reindex(columns=list(FAILURE_COLUMNS))
     frame["row_number"] = pd.to_numeric(frame["row_number"], errors="coerce").astype("Int64")
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    frame["held"] = frame["held"].fillna(False).astype(bool)
     for column, kind in FAILURE_COLUMNS.items():
         if kind == "varchar":
             frame[column] = frame[column].astype("object").where(frame[column].notna(), None)

@@ -160,4 +160,5 @@ def _failing_rows(rows: pd.DataFrame, rule: Rule, summary: bool = False) -> pd.D
     out["severity"] = rule.severity
     out["waivable"] = rule.waivable
     out["expected"] = out["expected"].where(out["expected"].notna(), rule.expected_en)
+    out["expected_vi"] = out["expected_vi"].where(out["expected_vi"].notna(), rule.expected_vi)
     return out[FAILING_ROW_COLUMNS].reset_index(drop=True)

@@ -15,7 +15,11 @@ from orchestration.ingestion.sensors import build_inbox_sensor
 from orchestration.pipeline_lock import locked_in_process_executor
 from orchestration.project import DBT_EXECUTABLE, dbt_project, ensure_manifest
 from orchestration.publish.assets import PUBLISHED_DBT_SELECT, build_publish_asset
-from orchestration.quality.checks import blocking_check_assets, build_quality_checks
+from orchestration.quality.checks import (
+    blocking_check_assets,
+    build_gate_asset,
+    build_quality_checks,
+)
 from orchestration.quality.narrative_review import build_narrative_job, narrative_review
 from orchestration.quality.stewardship import build_steward_job
 from orchestration.warehouse.assets import WarehouseTranslator, build_warehouse_assets
@@ -56,7 +60,13 @@ def build_definitions() -> dg.Definitions:
         default_status=dg.DefaultScheduleStatus.RUNNING,
     )
     return dg.Definitions(
-        assets=[landed_submissions, narrative_review, warehouse, publish],
+        assets=[
+            landed_submissions,
+            narrative_review,
+            warehouse,
+            build_gate_asset(model_keys),
+            publish,
+        ],
         asset_checks=build_quality_checks(model_keys),
         jobs=[nightly, build_steward_job(PIPELINE_TAG), build_narrative_job(PIPELINE_TAG)],
         schedules=[nightly_schedule],

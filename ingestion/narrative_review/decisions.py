@@ -22,12 +22,12 @@ from enum import StrEnum
 
 import duckdb
 
+from expectations.stewardship import DecisionError, find_submission
 from ingestion.narrative_review.proposals import NARRATIVE_SHAPE
 from ingestion.narrative_review.release import RELEASE_SHAPE, release_accepted
 from ingestion.normalise.periods import Period, PeriodParseError, parse_period, period_from_code
 from ingestion.reference.catalogue import load_catalogue
 from ingestion.resolve import ResolutionError, indicator_resolver, unit_resolver
-from ingestion.stewardship import DecisionError, find_submission
 
 
 class NarrativeDecision(StrEnum):

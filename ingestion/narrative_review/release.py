@@ -16,7 +16,7 @@ import hashlib
 
 import duckdb
 
-from ingestion.stewardship import Decision, record_decision
+from expectations.stewardship import Decision, record_decision
 
 RELEASE_SHAPE = "narrative_accepted"
 # The figures of a release, as the review stands after the decision.

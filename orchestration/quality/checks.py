@@ -1,22 +1,44 @@
-"""The quality gate as Dagster asset checks: one multi-check per suite of expectations/.
+"""The quality gate in Dagster: one asset that quarantines submissions, and the aggregate checks.
 
-Each suite yields `<suite>_errors` (blocking: a failure stops the publish asset) and, where
-the suite has warning rules, `<suite>_warnings` (never blocks). The checks sit on the assets
-they validate; the work is expectations.gate.run_suite, which also writes every failing row
-to quality.check_failures.
+`quality/submission_gate` runs after the warehouse build. It runs the rules on submitted
+values, holds every submission with an error (expectations.gate.gate_submissions), rebuilds
+the models downstream of int_submission_reviews without them (a second dbt invocation), and
+reports its checks (`contract_errors`, `consistency_*`, `over_time_*`, `cross_section_*`):
+an error check fails, and blocks publishing, only for an error no held submission explains.
+The held submissions are listed in its metadata and in each check's.
+
+The aggregate checks (`rolled_up_over_time_*` on int_values_rolled_up, `completeness_warnings`
+on fct_submissions) run after the gate, on the rebuilt tables; their errors block publishing.
 """
 
+from __future__ import annotations
+
+import os
 from collections.abc import Mapping
 
 import dagster as dg
 import duckdb
 import pandas as pd
+from dagster_dbt import DbtCliResource
 
-from expectations.gate import CHECK_SPECS, VALUES_MODEL, CheckReport, CheckSpec, run_suite
-from expectations.suites import SUITES, Suite
+from expectations.gate import (
+    VALUES_MODEL,
+    CheckReport,
+    CheckSpec,
+    GateOutcome,
+    check_aggregates,
+    gate_submissions,
+    stage_specs,
+)
 from orchestration.markdown import md_text
+from orchestration.project import dbt_project
 from orchestration.settings import Settings
 
+GATE_ASSET = dg.AssetKey(["quality", "submission_gate"])
+# The second dbt invocation: the holds' staging view (made again once the holds table
+# exists) and all it feeds through int_submission_reviews, rebuilt without the held
+# submissions (incremental models rebuild only the reports that changed).
+REBUILD_ARGS = ["build", "--select", "stg_quality__submission_holds+"]
 FIRST_ROWS_SHOWN = 20
 REPORTS_LISTED = 200  # Dagster's metadata is no place for tens of thousands of lines
 SHOWN_COLUMNS = {
@@ -27,7 +49,7 @@ SHOWN_COLUMNS = {
     "period_code": "period",
     "indicator_code": "indicator",
     "value": "value",
-    "expected": "expected",
+    "expected_vi": "expected",
     "rule": "rule",
 }
 
@@ -47,6 +69,9 @@ def first_rows_table(rows: pd.DataFrame) -> str:
     shown["submission_id"] = shown["submission_id"].map(
         lambda s: s[:12] if isinstance(s, str) else None
     )
+    shown["expected_vi"] = shown["expected_vi"].where(
+        shown["expected_vi"].notna(), shown["expected"]
+    )
     header = "| " + " | ".join(SHOWN_COLUMNS.values()) + " |"
     rule = "|" + "---|" * len(SHOWN_COLUMNS)
     body = [
@@ -63,10 +88,23 @@ def submissions_to_review(rows: pd.DataFrame) -> str:
     return "\n".join(f"- {md_text(name)} ({sid[:12]})" for name, sid in pairs) or "none"
 
 
+def held_list(holds: pd.DataFrame) -> str:
+    """The submissions held out of the facts: file, id to paste, rules, reason in Vietnamese."""
+    if holds.empty:
+        return "none"
+    return "\n".join(
+        f"- {md_text(h['file_name'])} ({h['submission_id'][:12]}): {md_text(h['rules'])}"
+        + ("" if h["is_waivable"] else " (không thể chấp nhận: từ chối hoặc trả lại)")
+        + f" — {md_text(h['reason_vi'])}"
+        for h in holds.to_dict("records")
+    )
+
+
 def reports_listed(rows: pd.DataFrame) -> str:
     """Completeness: the expected reports not received by their deadline, all of them."""
     lines = [
-        f"- {md_text(r['unit_code'])} {md_text(r['period_code'])}: {md_text(r['expected'])}"
+        f"- {md_text(r['unit_code'])} {md_text(r['period_code'])}: "
+        f"{md_text(r['expected_vi'] or r['expected'])}"
         for r in rows.head(REPORTS_LISTED).to_dict("records")
     ]
     if len(rows) > REPORTS_LISTED:
@@ -85,11 +123,14 @@ def rules_table(report: CheckReport) -> str:
 
 def report_metadata(report: CheckReport, run_id: str) -> dict[str, dg.MetadataValue]:
     rows = report.open_rows
+    held = report.held_rows
     metadata: dict[str, dg.MetadataValue] = {
         "failing_rows": dg.MetadataValue.int(len(rows)),
-        "waived_by_steward": dg.MetadataValue.int(len(report.rows) - len(rows)),
+        "waived_by_steward": dg.MetadataValue.int(len(report.waived_rows)),
+        "held_rows": dg.MetadataValue.int(len(held)),
         "first_failing_rows": dg.MetadataValue.md(first_rows_table(rows)),
         "submissions_to_review": dg.MetadataValue.md(submissions_to_review(rows)),
+        "held_submissions": dg.MetadataValue.md(submissions_to_review(held)),
         "rules": dg.MetadataValue.md(rules_table(report)),
         "review_table": dg.MetadataValue.text(
             f"select * from quality.check_failures where run_id = '{run_id}' "
@@ -100,79 +141,143 @@ def report_metadata(report: CheckReport, run_id: str) -> dict[str, dg.MetadataVa
         metadata["reports_not_received_by_deadline"] = dg.MetadataValue.md(reports_listed(rows))
     if report.docs_index is not None:
         metadata["data_docs"] = dg.MetadataValue.path(str(report.docs_index))
-    if report.skipped:
-        metadata["skipped"] = dg.MetadataValue.text(report.skipped)
+    if report.missing:
+        metadata["missing_table"] = dg.MetadataValue.text(report.missing)
     return metadata
 
 
 def _description(spec: CheckSpec) -> str:
-    effect = "blocks publishing" if spec.blocking else "never blocks publishing"
+    if spec.stage == "submissions":
+        effect = (
+            "an error holds the submission it names out of the facts; an error naming no "
+            "submission blocks publishing"
+            if spec.blocking
+            else "never blocks publishing"
+        )
+    else:
+        effect = "a failure blocks publishing" if spec.blocking else "never blocks publishing"
     return (
         f"Great Expectations, {spec.suite.replace('_', ' ')} rules of {spec.severity} "
-        f"severity; a failure {effect}. Every failing row is in quality.check_failures."
+        f"severity; {effect}. Every failing row is in quality.check_failures."
     )
 
 
-def _target(spec: CheckSpec, model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetKey:
-    # A model not (yet) in the dbt project: its check sits on the values it derives from
-    # and reports the skip.
-    return model_keys.get(spec.model) or model_keys[VALUES_MODEL]
+def _result(
+    report: CheckReport, asset_key: dg.AssetKey, run_id: str, log: dg.DagsterLogManager
+) -> dg.AssetCheckResult:
+    if report.missing:
+        log.error(f"{report.spec.name}: {report.missing}")
+    blocking = report.spec.blocking
+    return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=report.spec.name,
+        passed=report.passed,
+        severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+        metadata=report_metadata(report, run_id),
+    )
 
 
-def build_suite_check(
-    suite: Suite, model_keys: Mapping[str, dg.AssetKey]
-) -> dg.AssetChecksDefinition:
-    specs = CHECK_SPECS[suite]
-    targets = {spec.name: _target(spec, model_keys) for spec in specs}
+def gate_metadata(outcome: GateOutcome) -> dict[str, dg.MetadataValue]:
+    return {
+        "held_submissions": dg.MetadataValue.md(held_list(outcome.holds)),
+        "held_count": dg.MetadataValue.int(len(outcome.holds)),
+        "rounds": dg.MetadataValue.int(outcome.rounds),
+        "held_files": dg.MetadataValue.json(
+            [
+                {"file_name": h["file_name"], "submission_id": h["submission_id"][:12]}
+                | {"rules": h["rules"], "waivable": bool(h["is_waivable"])}
+                for h in outcome.holds.to_dict("records")
+            ]
+        ),
+    }
+
+
+def build_gate_asset(model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetsDefinition:
+    specs = stage_specs("submissions")
+
+    @dg.asset(
+        key=GATE_ASSET,
+        deps=[model_keys[VALUES_MODEL]],
+        group_name="quality",
+        kinds={"python", "duckdb"},
+        check_specs=[
+            dg.AssetCheckSpec(
+                spec.name, asset=GATE_ASSET, blocking=spec.blocking, description=_description(spec)
+            )
+            for spec in specs
+        ],
+        description=(
+            "The quality gate on submitted values: each submission with an error is held out "
+            "of the facts (its earlier revision counts), the models it feeds are rebuilt, "
+            "and everything else goes on to publishing. Lists the held submissions."
+        ),
+    )
+    def submission_gate(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        settings = Settings.from_env()
+
+        def connect() -> duckdb.DuckDBPyConnection:
+            return duckdb.connect(str(settings.warehouse_db))
+
+        def rebuild() -> None:
+            context.log.info(
+                "rebuilding what int_submission_reviews feeds, without the held submissions"
+            )
+            os.environ["VWU_WAREHOUSE_DB"] = str(settings.warehouse_db)
+            dbt.cli(REBUILD_ARGS, manifest=dbt_project.manifest_path).wait()
+
+        outcome = gate_submissions(
+            connect, rebuild, context.run_id, settings.quality_dir / "data_docs"
+        )
+        for hold in outcome.holds.to_dict("records"):
+            context.log.warning(
+                f"held {hold['file_name']} ({hold['submission_id'][:12]}): {hold['reason_en']}"
+            )
+        yield dg.MaterializeResult(metadata=gate_metadata(outcome))
+        for report in outcome.reports:
+            yield _result(report, GATE_ASSET, context.run_id, context.log)
+
+    return submission_gate
+
+
+def build_aggregate_checks(model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetChecksDefinition:
+    """The checks of what no submission explains, on the tables rebuilt after the gate."""
+    specs = stage_specs("aggregates")
+    targets = {spec.name: model_keys.get(spec.model, GATE_ASSET) for spec in specs}
 
     @dg.multi_asset_check(
-        name=f"quality_{suite}",
+        name="quality_aggregates",
         specs=[
             dg.AssetCheckSpec(
                 spec.name,
                 asset=targets[spec.name],
                 blocking=spec.blocking,
                 description=_description(spec),
+                additional_deps=[GATE_ASSET],
             )
             for spec in specs
         ],
-        description=f"The {suite.replace('_', ' ')} suite of the quality gate.",
+        description="Rolled-up aggregates over time and completeness, after the gate.",
     )
-    def suite_check(context: dg.AssetCheckExecutionContext):
+    def aggregate_checks(context: dg.AssetCheckExecutionContext):
         settings = Settings.from_env()
+        run_id = context.op_execution_context.run_id
         with duckdb.connect(str(settings.warehouse_db)) as con:
-            reports = run_suite(
-                con, suite, context.op_execution_context.run_id, settings.quality_dir / "data_docs"
-            )
+            reports = check_aggregates(con, run_id, settings.quality_dir / "data_docs")
         for report in reports:
-            if report.skipped:
-                context.log.info(f"{report.spec.name}: {report.skipped}")
-            yield dg.AssetCheckResult(
-                asset_key=targets[report.spec.name],
-                check_name=report.spec.name,
-                passed=report.passed,
-                severity=dg.AssetCheckSeverity.ERROR
-                if report.spec.blocking
-                else dg.AssetCheckSeverity.WARN,
-                metadata=report_metadata(report, context.op_execution_context.run_id),
-            )
+            yield _result(report, targets[report.spec.name], run_id, context.log)
 
-    return suite_check
+    return aggregate_checks
 
 
 def build_quality_checks(
     model_keys: Mapping[str, dg.AssetKey],
 ) -> list[dg.AssetChecksDefinition]:
     """`model_keys`: dbt model name → asset key, for the models present in the project."""
-    return [build_suite_check(suite, model_keys) for suite in SUITES]
+    return [build_aggregate_checks(model_keys)]
 
 
 def blocking_check_assets(model_keys: Mapping[str, dg.AssetKey]) -> list[dg.AssetKey]:
     """Every asset carrying a blocking check: the publish asset depends on them."""
-    keys = {
-        _target(spec, model_keys)
-        for specs in CHECK_SPECS.values()
-        for spec in specs
-        if spec.blocking
-    }
+    keys = {GATE_ASSET}
+    keys |= {model_keys.get(s.model, GATE_ASSET) for s in stage_specs("aggregates") if s.blocking}
     return sorted(keys, key=lambda key: key.to_user_string())

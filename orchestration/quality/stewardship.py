@@ -13,8 +13,8 @@ import duckdb
 from pydantic import Field
 
 from expectations.review import ensure_quality_schema
+from expectations.stewardship import Decision, DecisionError, record_decision
 from ingestion.landing import ensure_raw_schema
-from ingestion.stewardship import Decision, DecisionError, record_decision
 from orchestration.pipeline_lock import locked_in_process_executor
 from orchestration.settings import Settings
 from orchestration.webserver import USER_TAG

@@ -1,13 +1,16 @@
 """The runner and the history statistics, with real Great Expectations and DuckDB, no database
 file: failing rows collected in full, table-level failures shown, the modified z-score exact."""
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
-from expectations.frames import build_over_time_frame, prepare_values
+from expectations.frames import HISTORY_GROUP, over_time_frame, prepare_values
 from expectations.history import history_stats
 from expectations.runner import validate
 from expectations.suites import contract_rules, over_time_rules
+from expectations.vietnamese import vi_number, vi_significant
 
 INDICATORS = ["members_total", "members_lost"]
 
@@ -34,6 +37,20 @@ def values(rows: list[tuple[str, str, object]]) -> pd.DataFrame:
     )
 
 
+def month_periods(year: int = 2025) -> pd.DataFrame:
+    """Input in the shape of int_periods: the months of a year."""
+    starts = [dt.date(year, m, 1) for m in range(1, 13)]
+    ends = [dt.date(year + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1) for m in range(1, 13)]
+    return pd.DataFrame(
+        {
+            "period_code": [f"{year}-{m:02d}" for m in range(1, 13)],
+            "period_kind": "month",
+            "period_start": starts,
+            "period_end": ends,
+        }
+    )
+
+
 def test_every_failing_row_is_collected_beyond_gx_sample_caps():
     frame = values([("2025", "members_lost", -1.0)] * 750 + [("2025", "members_total", 5.0)])
     outcome = validate({"values": frame}, contract_rules(INDICATORS, []))
@@ -56,17 +73,41 @@ def test_a_table_level_failure_is_one_row_naming_the_rule():
 def test_modified_z_score_against_a_hand_computed_value():
     history = [10.0, 12.0, 11.0, 13.0, 30.0]  # median 12, |x - 12| = 2 0 1 1 18, MAD 1
     frame = prepare_values(
-        values([(f"2025-{m:02d}", "members_total", v) for m, v in enumerate([*history, 20.0], 1)])
+        values([(f"2025-{m:02d}", "members_total", v) for m, v in enumerate([*history, 20.0], 1)]),
+        month_periods(),
     )
-    stats = history_stats(frame, ["unit_code", "indicator_code", "disaggregation", "period_kind"])
+    stats = history_stats(frame, HISTORY_GROUP)
     last = stats.iloc[-1]
     assert (last.history_count, last.history_median, last.history_mad) == (5, 12.0, 1.0)
     assert last.modified_z == pytest.approx(0.6745 * 8 / 1)
     assert list(stats.judged) == [False] * 4 + [True, True]
 
 
-def test_over_time_rules_judge_only_values_with_history():
-    rows = [(f"2025-{m:02d}", "members_total", v) for m, v in enumerate([5, 5, 5, 5000], 1)]
-    frame = build_over_time_frame(values(rows))
+def test_the_z_score_needs_four_earlier_values_a_unit_error_one():
+    rows = [(f"2025-{m:02d}", "members_total", v) for m, v in enumerate([5, 5, 5, 20], 1)]
+    frame = over_time_frame(prepare_values(values(rows), month_periods()), HISTORY_GROUP)
     outcome = validate({"over_time": frame}, over_time_rules())
-    assert outcome.failing_rows.empty  # three earlier values are not enough to judge
+    assert outcome.failing_rows.empty  # three earlier values are not enough for the z-score
+    rows = [("2025-01", "members_total", 5.0), ("2025-02", "members_total", 5000.0)]
+    frame = over_time_frame(prepare_values(values(rows), month_periods()), HISTORY_GROUP)
+    outcome = validate({"over_time": frame}, over_time_rules())
+    (failing,) = outcome.failing_rows.to_dict("records")
+    assert (failing["rule"], failing["value"]) == ("probable_unit_error", 5000.0)
+    assert "gấp 1.000 lần trung vị" in failing["expected_vi"]
+
+
+def test_a_period_not_in_int_periods_is_not_canonical():
+    frame = prepare_values(values([("Q3/2025", "members_total", 5.0)]), month_periods())
+    assert frame.period_is_canonical.tolist() == [False]
+
+
+@pytest.mark.parametrize(
+    ("number", "decimals", "text"),
+    [(1234567.5, 1, "1.234.567,5"), (1002, 0, "1.002"), (3.5, 1, "3,5"), (-40, 0, "-40")],
+)
+def test_numbers_are_written_the_vietnamese_way(number, decimals, text):
+    assert vi_number(number, decimals) == text
+
+
+def test_significant_digits_keep_the_vietnamese_separators():
+    assert (vi_significant(1.003), vi_significant(2.3e15)) == ("1,003", "2.300.000.000.000.000")

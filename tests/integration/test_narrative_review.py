@@ -11,13 +11,13 @@ import datetime as dt
 import duckdb
 import pytest
 
+from expectations.stewardship import record_decision
 from ingestion.landing import ensure_raw_schema
 from ingestion.narrative_review.decisions import NarrativeDecisionError, record_narrative_decision
 from ingestion.narrative_review.proposals import Proposals, insert_proposals
 from ingestion.narrative_review.release import RELEASE_SHAPE
 from ingestion.narrative_review.review import reports_to_review, review_rows
 from ingestion.resolve import unit_resolver
-from ingestion.stewardship import record_decision
 
 REPORT = "ab" * 32
 DAY = dt.datetime(2024, 2, 1)

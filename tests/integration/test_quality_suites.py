@@ -13,15 +13,24 @@ import duckdb
 import pandas as pd
 import pytest
 
-from expectations.gate import prune_docs, run_suite
-from expectations.review import prune_failures
+from expectations.gate import check_aggregates, holds_from, prune_docs, screen_submissions
+from expectations.review import ensure_quality_schema, prune_failures, record_holds
+from expectations.stewardship import DecisionError, record_decision
 from ingestion.landing import ensure_raw_schema
 from ingestion.reference.tables import land_reference_tables
-from ingestion.stewardship import record_decision
 from orchestration.quality.checks import report_metadata
+from orchestration.warehouse.dbt_runner import run_dbt
 
 CHECKED_AT = dt.datetime(2026, 3, 1, 2, 0)
 UNIT = "P2025-01"
+# What the gate reads besides the values: the catalogue and org units through staging, the
+# periods and the review state (dbt builds them on the template).
+GATE_INPUTS = [
+    "stg_reference__indicators",
+    "stg_reference__org_units",
+    "int_periods",
+    "int_submission_reviews",
+]
 
 
 def row(unit, period, indicator, value, submission=None, disaggregation="total", whole=None):
@@ -66,11 +75,16 @@ def monthly_history(values: list[float], indicator="members_total", unit=UNIT) -
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    """A build database with the raw schema and the reference tables, copied per test."""
-    db = tmp_path_factory.mktemp("template") / "warehouse.duckdb"
+    """A build database with the raw schema, the reference tables and the models the gate
+    reads besides the values, built by dbt; copied per test."""
+    folder = tmp_path_factory.mktemp("template")
+    db = folder / "warehouse.duckdb"
     with duckdb.connect(str(db)) as con:
         ensure_raw_schema(con)
         land_reference_tables(con)
+        ensure_quality_schema(con)  # the holds table, as the gate's first run leaves it
+    select = [f"+{model}" for model in GATE_INPUTS]
+    run_dbt(["run", "--threads", "4", "--select", *select], db, folder / "target")
     return db
 
 
@@ -106,9 +120,16 @@ def build_db(template: Path, path: Path, values: list[dict], rolled_up=None, exp
     return db
 
 
-def run(db: Path, suite: str, docs: Path | None = None):
+def screen(db: Path, docs: Path | None = None, run_id: str = "run-1"):
+    """One round of the submissions stage, as the gate asset runs it."""
     with duckdb.connect(str(db)) as con:
-        reports = run_suite(con, suite, "run-1", docs, CHECKED_AT)
+        reports = screen_submissions(con, run_id, docs, CHECKED_AT)
+    return {r.spec.name: r for r in reports}
+
+
+def aggregates(db: Path, docs: Path | None = None):
+    with duckdb.connect(str(db)) as con:
+        reports = check_aggregates(con, "run-1", docs, CHECKED_AT)
     return {r.spec.name: r for r in reports}
 
 
@@ -121,9 +142,8 @@ def clean_db(tmp_path, make_db):
     return make_db(tmp_path, clean_report() + monthly_history([1000, 1010, 990, 1005, 1002]))
 
 
-@pytest.mark.parametrize("suite", ["contract", "consistency", "over_time"])
-def test_a_clean_report_passes_every_check(clean_db, tmp_path, suite):
-    reports = run(clean_db, suite, tmp_path / "docs")
+def test_a_clean_report_passes_every_check(clean_db, tmp_path):
+    reports = screen(clean_db, tmp_path / "docs")
     assert reports and all(r.passed for r in reports.values()), {
         n: r.open_rows.to_dict("records") for n, r in reports.items()
     }
@@ -132,6 +152,8 @@ def test_a_clean_report_passes_every_check(clean_db, tmp_path, suite):
         metadata = report_metadata(report, "run-1")
         assert metadata["failing_rows"].value == 0
         assert metadata["submissions_to_review"].value == "none"
+        assert metadata["held_submissions"].value == "none"
+    assert holds_from(list(reports.values())).empty
 
 
 @pytest.mark.parametrize(
@@ -148,12 +170,13 @@ def test_a_clean_report_passes_every_check(clean_db, tmp_path, suite):
 )
 def test_contract_errors_fail_on_a_crafted_row(tmp_path, bad, rule, make_db):
     db = make_db(tmp_path, [*clean_report(), bad])
-    report = run(db, "contract")["contract_errors"]
+    report = screen(db)["contract_errors"]
     assert not report.passed and report.spec.blocking
     assert failed_rules(report) == {rule}
     (failing,) = report.open_rows.to_dict("records")
     assert (failing["unit_code"], failing["period_code"]) == (bad["unit_code"], bad["period_code"])
     assert failing["file_name"] == bad["file_name"] and failing["expected"]
+    assert failing["expected_vi"] and failing["expected_vi"] != failing["expected"]
 
 
 def test_net_growth_may_be_negative_and_target_achievement_may_exceed_100(tmp_path, make_db):
@@ -163,7 +186,21 @@ def test_net_growth_may_be_negative_and_target_achievement_may_exceed_100(tmp_pa
         row(UNIT, "2026", "target_achievement_pct", 130.0),
     ]
     rows = [r for r in rows if r["indicator_code"] not in ("members_admitted", "members_lost")]
-    assert run(make_db(tmp_path, rows), "contract")["contract_errors"].passed
+    assert screen(make_db(tmp_path, rows))["contract_errors"].passed
+
+
+def test_catalogue_facts_come_from_the_catalogue_through_staging(tmp_path, make_db):
+    """The gate reads may_be_negative from stg_reference__indicators, not from a list of its
+    own: a catalogue that says so lets members_lost be negative too."""
+    db = make_db(tmp_path, [*clean_report(), row(UNIT, "2024", "members_lost", -3)])
+    assert not screen(db)["contract_errors"].passed
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "create or replace table raw.ref_indicators as select * replace "
+            "(may_be_negative or indicator_code = 'members_lost' as may_be_negative) "
+            "from raw.ref_indicators"
+        )
+    assert screen(db, run_id="run-2")["contract_errors"].passed
 
 
 def replaced(rows: list[dict], indicator: str, value, disaggregation="total") -> list[dict]:
@@ -189,7 +226,7 @@ def test_consistency_errors_fail_on_a_crafted_report(
     tmp_path, indicator, value, disaggregation, rule, make_db
 ):
     db = make_db(tmp_path, replaced(clean_report(), indicator, value, disaggregation))
-    report = run(db, "consistency")["consistency_errors"]
+    report = screen(db)["consistency_errors"]
     assert not report.passed
     assert failed_rules(report) == {rule}
     (failing,) = report.open_rows.to_dict("records")
@@ -200,20 +237,20 @@ def test_a_disaggregated_value_above_its_total_fails(tmp_path, make_db):
     rows = [*clean_report(), row(UNIT, "2025", "members_rate", 81.0, disaggregation="worker")]
     rows += [row(UNIT, "2025", "prog_poor_households", 10)]
     rows += [row(UNIT, "2025", "prog_poor_households", 11, disaggregation="ethnic_minority")]
-    report = run(make_db(tmp_path, rows), "consistency")["consistency_errors"]
+    report = screen(make_db(tmp_path, rows))["consistency_errors"]
     assert set(report.open_rows.indicator_code) == {"members_rate", "prog_poor_households"}
     assert failed_rules(report) == {"part_not_above_whole"}
 
 
 def test_implausible_money_per_beneficiary_is_only_a_warning(tmp_path, make_db):
     db = make_db(tmp_path, replaced(clean_report(), "prog_godmother_money", 10 * 1_500_000 * 12))
-    reports = run(db, "consistency")
+    reports = screen(db)
     assert reports["consistency_errors"].passed
     warning = reports["consistency_warnings"]
     assert not warning.passed and not warning.spec.blocking
     (failing,) = warning.open_rows.to_dict("records")
     assert failing["rule"] == "money_per_beneficiary_plausible"
-    assert "1,500,000" in failing["expected"]
+    assert "1,500,000" in failing["expected"] and "1.500.000" in failing["expected_vi"]
 
 
 HISTORY = [1000, 1010, 990, 1005, 1002]
@@ -229,36 +266,94 @@ HISTORY = [1000, 1010, 990, 1005, 1002]
 )
 def test_over_time_fails_on_a_value_far_from_its_history(tmp_path, current, check, rule, make_db):
     db = make_db(tmp_path, monthly_history([*HISTORY, current]))
-    report = run(db, "over_time")[check]
+    report = screen(db)[check]
     assert not report.passed
     (failing,) = report.open_rows.to_dict("records")
     assert (failing["rule"], failing["period_code"], failing["value"]) == (rule, "2025-06", current)
     assert "median 1,002 of 5 earlier values" in failing["expected"]
+    assert "trung vị 1.002 của 5 kỳ trước" in failing["expected_vi"]
 
 
-def test_over_time_needs_four_earlier_values_before_judging(tmp_path, make_db):
-    db = make_db(tmp_path, monthly_history([1000, 1010, 990, 1_000_000]))
-    assert all(r.passed for r in run(db, "over_time").values())
+def test_the_z_score_warning_needs_four_earlier_values(tmp_path, make_db):
+    db = make_db(tmp_path, monthly_history([1000, 1010, 990, 1500]))
+    assert screen(db)["over_time_warnings"].passed
+
+
+def test_a_unit_error_needs_only_one_earlier_value(tmp_path, make_db):
+    """A province's trust loans 1,000 times its previous year: one year of history is enough."""
+    loans = [
+        row("P2025-05", "2024", "fin_trust_loan_balance", 2.1e12, "sub-loans-2024-aaaaaaaa"),
+        row("P2025-05", "2025", "fin_trust_loan_balance", 2.3e15, "sub-loans-2025-aaaaaaaa"),
+    ]
+    report = screen(make_db(tmp_path, loans))["over_time_errors"]
+    (failing,) = report.open_rows.to_dict("records")
+    assert (failing["rule"], failing["period_code"]) == ("probable_unit_error", "2025")
+    assert "of 1 earlier values" in failing["expected"]
 
 
 def test_over_time_compares_only_the_same_period_kind(tmp_path, make_db):
     yearly = row(UNIT, "2025", "members_total", 12_000_000)
     db = make_db(tmp_path, [*monthly_history(HISTORY), yearly])
-    assert all(r.passed for r in run(db, "over_time").values())
+    assert all(r.passed for r in screen(db).values())
 
 
 @pytest.mark.parametrize(("current", "flagged"), [(101, False), (130, False), (200, True)])
 def test_over_time_fallback_when_the_history_is_constant(tmp_path, current, flagged, make_db):
     db = make_db(tmp_path, monthly_history([100, 100, 100, 100, current]))
-    warnings = run(db, "over_time")["over_time_warnings"]
+    warnings = screen(db)["over_time_warnings"]
     assert warnings.passed is not flagged
 
 
 def test_over_time_fallback_when_mad_is_zero_but_not_all_equal(tmp_path, make_db):
     # MAD is 0 (most values equal); the mean absolute deviation takes over.
     db = make_db(tmp_path, monthly_history([100, 100, 100, 104, 100, 400]))
-    (failing,) = run(db, "over_time")["over_time_warnings"].open_rows.to_dict("records")
+    (failing,) = screen(db)["over_time_warnings"].open_rows.to_dict("records")
     assert failing["value"] == 400
+
+
+PROVINCES = ["P2025-01", "P2025-04", "P2025-08", "P2025-11", "P2025-12", "P2025-14", "P2025-15"]
+
+
+def provinces_loans(per_household: list[float], households: float = 10_000) -> list[dict]:
+    """Province trust-loan balances of one year: per borrowing household as given."""
+    rows = []
+    for unit, per in zip(PROVINCES, per_household, strict=False):
+        submission = f"sub-{unit}-fin-aaaaaaaa"
+        rows.append(row(unit, "2025", "fin_borrowing_households", households, submission))
+        rows.append(row(unit, "2025", "fin_trust_loan_balance", per * households, submission))
+    return rows
+
+
+PEERS = [52e6, 48e6, 61e6, 55e6, 45e6, 58e6]  # đồng per borrowing household
+
+
+@pytest.mark.parametrize(
+    ("outlier", "check", "rule"),
+    [
+        (53e9, "cross_section_errors", "probable_unit_error_among_peers"),
+        (53e3, "cross_section_errors", "probable_unit_error_among_peers"),
+        (200e6, "cross_section_warnings", "far_from_peers"),
+    ],
+)
+def test_cross_section_flags_a_value_per_household_far_from_its_peers(
+    tmp_path, outlier, check, rule, make_db
+):
+    db = make_db(tmp_path, provinces_loans([*PEERS, outlier]))
+    reports = screen(db)
+    (failing,) = reports[check].open_rows.to_dict("records")
+    assert (failing["rule"], failing["unit_code"]) == (rule, "P2025-15")
+    assert "7 province units" in failing["expected"]
+    assert "bình quân mỗi fin_borrowing_households" in failing["expected_vi"]
+    other = "cross_section_warnings" if check == "cross_section_errors" else "cross_section_errors"
+    assert set(reports[other].open_rows.unit_code) <= {"P2025-15"}
+
+
+def test_cross_section_is_quiet_among_similar_peers_and_with_too_few(tmp_path, make_db):
+    similar = make_db(tmp_path / "a", provinces_loans([*PEERS, 70e6]))
+    few = make_db(tmp_path / "b", provinces_loans([*PEERS[:3], 53e9]))
+    for db in (similar, few):
+        reports = screen(db)
+        assert reports["cross_section_errors"].passed and reports["cross_section_warnings"].passed
 
 
 def rolled(values: list[float], unit="P2025-01") -> list[dict]:
@@ -282,32 +377,42 @@ def rolled(values: list[float], unit="P2025-01") -> list[dict]:
 
 
 def test_rolled_up_aggregates_are_judged_over_time(tmp_path, make_db):
-    db = make_db(tmp_path, clean_report(), rolled_up=rolled([*HISTORY, 1_002_000]))
-    reports = run(db, "over_time")
-    errors = reports["rolled_up_over_time_errors"]
-    assert not errors.passed and errors.skipped is None
+    on_time = [expected_report(UNIT, dt.date(2026, 1, 20), dt.datetime(2026, 1, 10), True)]
+    db = make_db(
+        tmp_path, clean_report(), rolled_up=rolled([*HISTORY, 1_002_000]), expected=on_time
+    )
+    errors = aggregates(db)["rolled_up_over_time_errors"]
+    assert not errors.passed and errors.missing is None and errors.spec.blocking
     (failing,) = errors.open_rows.to_dict("records")
     assert failing["period_code"] == "2025-06" and "children's submissions" in failing["expected"]
-    clean = make_db(tmp_path / "c", clean_report(), rolled_up=rolled([*HISTORY, 1003]))
-    assert all(r.passed for r in run(clean, "over_time").values())
+    assert "đơn vị trực thuộc" in failing["expected_vi"]
+    clean = make_db(
+        tmp_path / "c", clean_report(), rolled_up=rolled([*HISTORY, 1003]), expected=on_time
+    )
+    assert all(r.passed for r in aggregates(clean).values())
 
 
-def test_missing_tables_are_reported_as_skipped_not_crashed(clean_db):
-    rolled_up = run(clean_db, "over_time")["rolled_up_over_time_errors"]
-    completeness = run(clean_db, "completeness")["completeness_warnings"]
-    for report, table in (
-        (rolled_up, "intermediate.int_values_rolled_up"),
-        (completeness, "core.fct_submissions"),
+def test_a_check_whose_table_is_missing_fails(clean_db, tmp_path, make_db):
+    """Fail closed: a blocking check that cannot read its table does not pass."""
+    reports = aggregates(clean_db)
+    for name, table in (
+        ("rolled_up_over_time_errors", "intermediate.int_values_rolled_up"),
+        ("completeness_warnings", "core.fct_submissions"),
     ):
-        assert report.passed
-        assert report.skipped == f"skipped: {table} is not in the build database " + (
-            "(not built by this project yet)"
-        )
+        assert not reports[name].passed
+        assert table in reports[name].missing and "không kiểm tra được" in reports[name].missing
+        assert report_metadata(reports[name], "run-1")["missing_table"].value
+    with duckdb.connect(str(clean_db)) as con:
+        con.execute("drop table intermediate.int_values_latest_revision")
+    screened = screen(clean_db, run_id="run-2")
+    assert not screened["contract_errors"].passed
+    assert "int_values_latest_revision" in screened["contract_errors"].missing
     with duckdb.connect(str(clean_db), read_only=True) as con:
-        skipped = con.execute(
-            "select check_name from quality.check_runs where skipped is not null order by 1"
+        recorded = con.execute(
+            "select check_name, passed from quality.check_runs where skipped is not null "
+            "and check_name in ('rolled_up_over_time_errors', 'contract_errors') order by 1"
         ).fetchall()
-    assert ("completeness_warnings",) in skipped and ("rolled_up_over_time_errors",) in skipped
+    assert recorded == [("contract_errors", False), ("rolled_up_over_time_errors", False)]
 
 
 def expected_report(unit, deadline, received=None, on_time=None) -> dict:
@@ -331,8 +436,8 @@ def test_completeness_lists_reports_not_received_by_the_deadline(tmp_path, make_
         expected_report("P2025-03", dt.date(2026, 1, 20), dt.datetime(2026, 1, 25), False),
         expected_report("P2025-04", dt.date(2026, 6, 20)),  # not due yet
     ]
-    db = make_db(tmp_path, clean_report(), expected=expected)
-    report = run(db, "completeness")["completeness_warnings"]
+    db = make_db(tmp_path, clean_report(), rolled_up=rolled(HISTORY), expected=expected)
+    report = aggregates(db)["completeness_warnings"]
     assert not report.passed and not report.spec.blocking
     listed = report.open_rows.sort_values("unit_code").to_dict("records")
     assert [r["unit_code"] for r in listed] == ["P2025-02", "P2025-03"]
@@ -340,14 +445,20 @@ def test_completeness_lists_reports_not_received_by_the_deadline(tmp_path, make_
     assert (
         listed[1]["expected"] == "members report due 2026-01-20: received 2026-01-25, 5 days late"
     )
-    on_time = make_db(tmp_path / "c", clean_report(), expected=expected[:1] + expected[3:])
-    assert run(on_time, "completeness")["completeness_warnings"].passed
+    assert (
+        listed[1]["expected_vi"]
+        == "báo cáo members hạn 20/01/2026: nhận ngày 25/01/2026, trễ 5 ngày"
+    )
+    on_time = make_db(
+        tmp_path / "c", clean_report(), rolled_up=rolled(HISTORY), expected=expected[:1]
+    )
+    assert aggregates(on_time)["completeness_warnings"].passed
 
 
 def test_every_failing_row_is_recorded_beyond_gx_sample_caps(tmp_path, make_db):
     bad = [{**row(UNIT, "2025", "members_lost", -1), "source_row_number": n} for n in range(2, 752)]
     db = make_db(tmp_path, bad)
-    report = run(db, "contract")["contract_errors"]
+    report = screen(db)["contract_errors"]
     assert len(report.open_rows) == 750
     with duckdb.connect(str(db), read_only=True) as con:
         stored = con.execute(
@@ -357,30 +468,93 @@ def test_every_failing_row_is_recorded_beyond_gx_sample_caps(tmp_path, make_db):
     assert stored == (750, 2, 751, "error")
 
 
-def test_a_stewards_accept_waives_warnings_and_over_time_errors_but_not_contract_errors(
-    tmp_path, make_db
-):
-    outlier = row(UNIT, "2025-06", "members_total", 1_003_000, "sub-accepted-bbbbbbbb")
-    negative = row(UNIT, "2025-06", "members_lost", -1, "sub-accepted-bbbbbbbb")
-    db = make_db(tmp_path, [*monthly_history(HISTORY), outlier, negative])
+def hold(db: Path, run_id: str = "run-1") -> pd.DataFrame:
+    """One round of the gate: screen, then append the holds, as gate_submissions does."""
+    reports = screen(db, run_id=run_id)
+    holds = holds_from(list(reports.values()))
     with duckdb.connect(str(db)) as con:
-        record_decision(con, "sub-accepted-bbbbbbbb", "accept", "a real merger", "lan")
-    over_time = run(db, "over_time")
-    contract = run(db, "contract")
-    assert over_time["over_time_errors"].passed and over_time["over_time_warnings"].passed
-    assert len(over_time["over_time_errors"].rows) == 1  # still recorded, marked waived
-    assert not contract["contract_errors"].passed
+        record_holds(con, holds, run_id, CHECKED_AT + dt.timedelta(minutes=1))
+    return holds
+
+
+def review(db: Path, submission: str) -> tuple:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            "select review_state, is_held, is_excluded_from_facts, latest_decision "
+            "from intermediate.int_submission_reviews where submission_id = ?",
+            [submission],
+        ).fetchone()
+
+
+def test_an_error_holds_its_submission_and_only_it(tmp_path, make_db):
+    bad = "sub-bad-P2025-04-aaaaaaaa"
+    rows = [
+        *clean_report(),
+        *replaced(clean_report("P2025-04", submission=bad), "members_total", 1200),
+    ]
+    db = make_db(tmp_path, rows)
+    holds = hold(db)
+    (held,) = holds.to_dict("records")
+    assert (held["submission_id"], held["rules"]) == (bad, "members_not_above_women_18_plus")
+    assert held["is_waivable"] is False
+    assert held["reason_vi"].startswith("dòng 2: P2025-04 2025 members_total = 1.200: tổng số")
+    assert "không quá số phụ nữ từ 18 tuổi (women_18_plus) = 1.000" in held["reason_vi"]
+    assert review(db, bad) == ("held", True, True, None)
+    assert review(db, clean_report()[0]["submission_id"]) == ("not_reviewed", False, False, None)
+    with duckdb.connect(str(db)) as con:
+        with pytest.raises(DecisionError, match="không thể chấp nhận .* từ chối"):
+            record_decision(con, bad[:12], "accept", "", "lan")
+        assert con.execute("select count(*) from raw.steward_decisions").fetchone() == (0,)
+        record_decision(con, bad[:12], "send_back", "members above women 18+", "lan")
+    assert review(db, bad) == ("sent_back", False, True, "send_back")
+
+
+def test_an_accept_lets_a_waivable_hold_in_and_waives_its_findings(tmp_path, make_db):
+    outlier = "sub-outlier-bbbbbbbb"
+    db = make_db(
+        tmp_path,
+        [*monthly_history(HISTORY), row(UNIT, "2025-06", "members_total", 1_003_000, outlier)],
+    )
+    (held,) = hold(db).to_dict("records")
+    assert (held["rules"], held["is_waivable"]) == ("probable_unit_error", True)
+    assert review(db, outlier)[:3] == ("held", True, True)
+    with duckdb.connect(str(db)) as con:
+        record_decision(con, outlier[:12], "accept", "a real merger", "lan")
+    assert review(db, outlier) == ("accepted", False, False, "accept")
+    again = screen(db, run_id="run-2")
+    assert again["over_time_errors"].passed and again["over_time_warnings"].passed
+    assert len(again["over_time_errors"].waived_rows) == 1  # still recorded, marked waived
     with duckdb.connect(str(db), read_only=True) as con:
         waived = con.execute(
             "select rule, waived_by_decision from quality.check_failures "
-            "where waived_by_decision is not null order by rule"
+            "where run_id = 'run-2' and waived_by_decision is not null order by rule"
         ).fetchall()
-        review = con.execute(
+        status = con.execute(
             "select review_status, decision, steward from quality.submission_reviews "
-            "where submission_id = 'sub-accepted-bbbbbbbb'"
+            "where submission_id = ?",
+            [outlier],
         ).fetchone()
     assert waived == [("far_from_own_history", "accept"), ("probable_unit_error", "accept")]
-    assert review == ("to review: errors", "accept", "lan")
+    assert status == ("accepted", "accept", "lan")
+
+
+def test_an_accepted_submission_with_an_impossible_figure_is_held_again(tmp_path, make_db):
+    accepted = "sub-accepted-bbbbbbbb"
+    negative = row(UNIT, "2025-06", "members_lost", -1, accepted)
+    db = make_db(tmp_path, [*monthly_history(HISTORY), negative])
+    with duckdb.connect(str(db)) as con:
+        record_decision(con, accepted, "accept", "looked fine", "lan", CHECKED_AT)
+    (held,) = hold(db).to_dict("records")
+    assert (held["rules"], held["is_waivable"]) == ("amount_not_negative", False)
+    assert review(db, accepted)[:3] == ("held", True, True)
+
+
+def test_a_table_level_failure_names_no_submission_and_holds_nothing(tmp_path, make_db):
+    rows = [{**r, "value": str(r["value"])} for r in clean_report()]
+    db = make_db(tmp_path, rows)
+    report = screen(db)["contract_errors"]
+    assert "value_is_a_number" in failed_rules(report)
+    assert holds_from([report]).empty  # nothing to quarantine: the check blocks publishing
 
 
 def test_old_runs_are_pruned_but_their_summaries_kept(tmp_path, make_db):
@@ -388,12 +562,29 @@ def test_old_runs_are_pruned_but_their_summaries_kept(tmp_path, make_db):
     docs = tmp_path / "docs"
     with duckdb.connect(str(db)) as con:
         for n in range(3):
-            run_suite(con, "contract", f"run-{n}", docs, CHECKED_AT + dt.timedelta(hours=n))
+            screen_submissions(con, f"run-{n}", docs, CHECKED_AT + dt.timedelta(hours=n))
         prune_failures(con, "contract_errors", keep_runs=2)
         kept = con.execute(
-            "select distinct run_id from quality.check_failures order by 1"
+            "select distinct run_id from quality.check_failures "
+            "where check_name = 'contract_errors' order by 1"
         ).fetchall()
-        summaries = con.execute("select count(*) from quality.check_runs").fetchone()
+        summaries = con.execute(
+            "select count(*) from quality.check_runs where check_name = 'contract_errors'"
+        ).fetchone()
     assert kept == [("run-1",), ("run-2",)] and summaries == (3,)
     prune_docs(docs, keep=1)
     assert [p.name for p in docs.iterdir()] == ["run-2"]
+
+
+def test_the_holds_table_and_its_dbt_stand_in_have_the_same_columns(template):
+    """stg_quality__submission_holds reads quality.submission_holds, or an empty stand-in
+    with its columns before the gate first runs (the template was built before it)."""
+    from expectations.review import HOLD_COLUMNS
+
+    with duckdb.connect(str(template), read_only=True) as con:
+        columns = con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'staging' and table_name = 'stg_quality__submission_holds' "
+            "order by ordinal_position"
+        ).fetchall()
+    assert [c for (c,) in columns] == list(HOLD_COLUMNS)
