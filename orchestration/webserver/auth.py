@@ -60,6 +60,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 COOKIE = "vwu_session"
+# Where the gate leaves the user's role for Dagster (server.py makes a reader's requests
+# read-only, so Dagster's UI greys out what a reader may not do, and Dagster refuses it too).
+ROLE_SCOPE_KEY = "vwu.role"
 LOGIN_PATH = "/vwu/login"
 LOGOUT_PATH = "/vwu/logout"
 WHOAMI_PATH = "/vwu/whoami"
@@ -248,14 +251,15 @@ class Gate:
 
     async def websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)
+        user = self.identify(scope, headers)
         try:
-            if self.identify(scope, headers) is None:
+            if user is None:
                 raise Refused(401, "not logged in")
             check_same_origin(scope, headers, self.config)
         except Refused:
             await send({"type": "websocket.close", "code": 4403})
             return
-        await self.app(scope, receive, send)
+        await self.app(with_role(scope, user), receive, send)
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)
@@ -281,7 +285,7 @@ class Gate:
                         "Từ chối: GraphQL qua GET không được phép. / Refused: GraphQL over "
                         "GET is not allowed here; send a same-origin POST.",
                     )
-                await self.app(scope, receive, send)
+                await self.app(with_role(scope, user), receive, send)
                 return
             check_same_origin(scope, headers, self.config)
             if path == GRAPHQL_PATH:
@@ -289,7 +293,7 @@ class Gate:
                 return
             if user.role is not Role.steward:
                 raise reader_refused(user)
-            await self.app(scope, receive, send)
+            await self.app(with_role(scope, user), receive, send)
         except Refused as refused:
             if path == GRAPHQL_PATH:
                 # As GraphQL errors, so the UI can show the reason where it shows errors.
@@ -330,7 +334,7 @@ class Gate:
             raise Refused(400, "GraphQL request is not a JSON object")
         authorise_graphql(request, user)
         checked = json.dumps(request).encode()
-        await self.app(with_body(scope, checked), replay(checked), send)
+        await self.app(with_role(with_body(scope, checked), user), replay(checked), send)
 
     async def login_pages(
         self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]
@@ -495,6 +499,10 @@ async def read_body(receive: Receive) -> bytes:
         chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
+
+
+def with_role(scope: Scope, user: User) -> Scope:
+    return {**scope, ROLE_SCOPE_KEY: user.role.value}
 
 
 def with_body(scope: Scope, body: bytes) -> Scope:

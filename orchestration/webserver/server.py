@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from orchestration.settings import REPO_ROOT
-from orchestration.webserver.auth import Gate, GateConfig, Mode, new_secret
-from orchestration.webserver.users import load_users, users_file
+from orchestration.webserver.auth import ROLE_SCOPE_KEY, Gate, GateConfig, Mode, new_secret
+from orchestration.webserver.users import Role, load_users, users_file
 
 WORKSPACE = REPO_ROOT / "workspace.yaml"
 
@@ -77,10 +77,31 @@ def dagster_daemon(enabled: bool) -> Iterator[None]:
             daemon.wait()
 
 
+def role_aware_context(instance, version: str, target):
+    """Dagster's workspace context, read-only for every request the gate did not mark as a
+    steward's: Dagster then disables what a reader may not do in its UI, and refuses it."""
+    from dagster._core.workspace.context import WorkspaceProcessContext, WorkspaceRequestContext
+
+    class RoleAwareContext(WorkspaceProcessContext):
+        def create_request_context(self, source: object | None = None) -> WorkspaceRequestContext:
+            scope = getattr(source, "scope", None) or {}
+            return WorkspaceRequestContext(
+                instance=self.instance,
+                current_workspace=self.get_current_workspace(),
+                process_context=self,
+                version=self.version,
+                source=source,
+                read_only=scope.get(ROLE_SCOPE_KEY) != Role.steward.value,
+            )
+
+    return RoleAwareContext(
+        instance, version=version, read_only=False, workspace_load_target=target
+    )
+
+
 def serve(host: str, port: int, with_daemon: bool) -> int:
     import dagster as dg
     import uvicorn
-    from dagster._core.workspace.context import WorkspaceProcessContext
     from dagster._core.workspace.load_target import WorkspaceFileTarget
     from dagster_webserver.app import create_app_from_workspace_process_context
     from dagster_webserver.version import __version__
@@ -96,9 +117,7 @@ def serve(host: str, port: int, with_daemon: bool) -> int:
     with (
         dagster_daemon(with_daemon),
         dg.DagsterInstance.get() as instance,
-        WorkspaceProcessContext(
-            instance, version=__version__, read_only=False, workspace_load_target=target
-        ) as context,
+        role_aware_context(instance, __version__, target) as context,
     ):
         app = create_app_from_workspace_process_context(context, "")
         print(

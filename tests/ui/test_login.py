@@ -256,3 +256,22 @@ def test_logging_out_ends_the_session(server):
     assert out.status == 303 and "Max-Age=0" in out.headers["set-cookie"]
     # The cookie is dead on the server too, not only forgotten by the browser.
     assert request(f"{server.url}/vwu/whoami", Cookie=cookie).status == 401
+
+
+def test_proxy_mode_believes_the_header_only_from_the_trusted_proxy(tmp_path):
+    workspace = PipelineWorkspace(tmp_path)
+    add_user(workspace, STEWARD, "steward", STEWARD_PASSWORD)
+    proxy = {"VWU_UI_AUTH": "proxy", "VWU_UI_PROXY_HEADER": "X-Forwarded-User"}
+    with steward_server(workspace, daemon=False, **proxy) as url:
+        named = request(f"{url}/vwu/whoami", X_Forwarded_User=STEWARD)
+        assert named.status == 200 and json.loads(named.body)["user"] == STEWARD
+        assert request(f"{url}/vwu/whoami", X_Forwarded_User="ai.do").status == 401
+        assert request(f"{url}/vwu/whoami").status == 401
+        # The login form cannot be used to get around the proxy.
+        form = urllib.parse.urlencode({"username": STEWARD, "password": STEWARD_PASSWORD})
+        login = request(f"{url}/vwu/login", "POST", form.encode(), Origin=url)
+        assert "set-cookie" not in {k.lower() for k in login.headers}
+    untrusted = {**proxy, "VWU_UI_TRUSTED_PROXIES": "10.0.0.7"}
+    with steward_server(workspace, daemon=False, **untrusted) as url:
+        # The request comes from 127.0.0.1, not the proxy: its header is anyone's claim.
+        assert request(f"{url}/vwu/whoami", X_Forwarded_User=STEWARD).status == 401
