@@ -36,7 +36,7 @@ class ReportToReview:
 
     @property
     def heading(self) -> str:
-        unit = self.unit_code or "đơn vị chưa xác định"
+        unit = _unit(self.unit_code) if self.unit_code else "đơn vị chưa xác định"
         period = self.period_code or "kỳ chưa xác định"
         return f"{self.file_name} ({self.submission_id[:12]}): {unit}, {period}"
 
