@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ingestion.normalise import parse_period
+from ingestion.normalise.units import CATALOGUE_UNIT_VI
 from ingestion.readers.form_workbook import write_form
 from ingestion.reference.catalogue import load_catalogue
 from ingestion.reference.org_units import load_org_units
@@ -29,7 +30,12 @@ def generate_form(unit_code: str, period_text: str, output: Path | None = None) 
     period = parse_period(period_text)
     catalogue = load_catalogue()
     indicators = [
-        {"code": r.indicator_code, "name_vi": r.name_vi, "subject": r.subject, "unit": r.unit}
+        {
+            "code": r.indicator_code,
+            "name_vi": r.name_vi,
+            "subject": r.subject,
+            "unit": CATALOGUE_UNIT_VI.get(r.unit.strip(" ,"), r.unit),
+        }
         for r in catalogue.itertuples()
     ]
     output = output or Path(f"form_{unit_code}_{period.code}.xlsx")

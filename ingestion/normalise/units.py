@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ingestion.normalise.text import fold
 
 __all__ = [
+    "CATALOGUE_UNIT_VI",
     "COUNT_UNITS",
     "UnitOfMeasure",
     "UnitOfMeasureError",
@@ -89,6 +90,22 @@ _WRITTEN: dict[str, tuple[str, int]] = {
 }
 # The catalogue's own unit names (the reporting form writes them in its ĐVT column).
 _WRITTEN.update({unit: (unit, 1) for unit in (*COUNT_UNITS, "vnd", "percent", "target")})
+# How the reporting form writes each catalogue unit in its ĐVT column (read back above).
+CATALOGUE_UNIT_VI = {
+    "person": "người",
+    "household": "hộ",
+    "house": "nhà",
+    "vnd": "đồng",
+    "percent": "%",
+    "count": "số lượng",
+    "session": "buổi",
+    "club": "câu lạc bộ",
+    "group": "tổ, nhóm",
+    "commune": "xã",
+    "unit": "đơn vị",
+    "target": "chỉ tiêu",
+}
+_WRITTEN.update({"so luong": ("count", 1), "to nhom": ("group", 1)})
 # '%' folds to nothing (fold keeps letters and digits only), so it is looked up as written.
 _PERCENT_SIGNS = frozenset({"%", "(%)", "% "})
 

@@ -424,3 +424,33 @@ def test_the_readmes_example_lands_as_written(tmp_path: Path, con) -> None:
     assert landed.outcome.status == "accepted"
     expected: list[tuple[Any, ...]] = [(c[2], c[0], float(c[3])) for c in lines]
     assert [(v[0], v[1], v[3]) for v in landed.values] == expected
+
+
+# --- the reporting form, as a clerk fills it ----------------------------------------------
+
+
+def test_a_filled_reporting_form_lands_with_its_units_and_formats(tmp_path: Path, con) -> None:
+    from ingestion.forms import generate_form
+    from ingestion.reference.catalogue import load_catalogue
+
+    path = generate_form("P2025-08", "năm 2025", tmp_path / "form.xlsx")
+    book = openpyxl.load_workbook(path)
+    rows = {
+        sheet[f"A{row}"].value: (sheet, row)
+        for sheet in book.worksheets
+        for row in range(6, sheet.max_row + 1)
+        if sheet[f"A{row}"].value
+    }
+    # Every indicator gets a whole number: each ĐVT the form writes fits its indicator.
+    for sheet, row in rows.values():
+        sheet.cell(row=row, column=4, value=7)
+    sheet, row = rows["members_rate"]
+    sheet.cell(row=row, column=4, value=0.792).number_format = "0.0%"
+    sheet, row = rows["fin_money_mobilised"]
+    sheet.cell(row=row, column=4, value="4,2 tỷ")
+    landed = Landed(tmp_path, con, "form_P2025-08_2025.xlsx", _save(book))
+    assert landed.rejections == []
+    assert len(landed.values) == len(load_catalogue())
+    assert landed.value("members_rate") == pytest.approx(79.2)
+    assert landed.value("fin_money_mobilised") == pytest.approx(4.2e9)
+    assert landed.value("members_total") == 7
