@@ -184,7 +184,7 @@ class _Candidate:
 
 def _words_before(before: str) -> list[str]:
     """Up to three words right before a position, nearest last, when only spaces part them."""
-    match = _LAST_WORDS.search(before)
+    match = _LAST_WORDS.search(before[-120:])
     if match is None:
         return []
     return [w.lower() for w in match.groups() if w]
@@ -318,7 +318,9 @@ def _qualifier(before: str) -> tuple[str, str]:
 _QUALIFIER_KEYS = {tuple(reported.split()) for reported in QUALIFIERS.values()}
 
 
-def _not_a_figure(sentence: str, candidate: _Candidate, qualifier: str) -> str | None:
+def _not_a_figure(
+    sentence: str, candidate: _Candidate, qualifier: str, name_spans: list[tuple[int, int]]
+) -> str | None:
     """Why the number is no figure of the union's work, or None when it is one."""
     before = sentence[: candidate.start]
     if qualifier:
@@ -336,7 +338,7 @@ def _not_a_figure(sentence: str, candidate: _Candidate, qualifier: str) -> str |
         return "address"
     if _in_quotes(sentence, candidate.start):
         return "name in quotes"
-    if any(s <= candidate.start < e for s, e in numbered_name_spans(sentence)):
+    if any(s <= candidate.start < e for s, e in name_spans):
         return "part of a catalogue name"
     if words_before:
         last = words_before[-1]
@@ -486,6 +488,7 @@ def _sentence_figures(
         return []
     out: list[Figure] = []
     position = previous_end = 0
+    name_spans: list[tuple[int, int]] | None = None
     is_target = _is_target(sentence, end_year)
     sentence_period = _sentence_period(sentence, end_year)
     while match := _NUMBER.search(sentence, position):
@@ -495,7 +498,9 @@ def _sentence_figures(
         if candidate is None:
             continue
         written, qualifier = _qualifier(sentence[: candidate.start])
-        if _not_a_figure(sentence, candidate, written) is not None:
+        if name_spans is None:
+            name_spans = numbered_name_spans(sentence)
+        if _not_a_figure(sentence, candidate, written, name_spans) is not None:
             continue
         if _other_organisation(sentence, candidate.start):
             continue

@@ -63,6 +63,11 @@ def indicator_phrases() -> tuple[IndicatorPhrase, ...]:
     return tuple(out)
 
 
+@cache
+def _phrases_for(kind: str) -> tuple[IndicatorPhrase, ...]:
+    return tuple(p for p in indicator_phrases() if _fits(p, kind))
+
+
 def _fits(phrase: IndicatorPhrase, kind: str) -> bool:
     if kind == "money":
         return phrase.unit == "vnd"
@@ -86,9 +91,9 @@ def match_indicator(before: str, after: str, kind: str) -> str | None:
     joined = f"{near_before} {after_n}".strip()
     junction = len(near_before)
     best: tuple[float, str] | None = None
-    for phrase in indicator_phrases():
-        if not _fits(phrase, kind):
-            continue
+    for phrase in _phrases_for(kind):
+        if phrase.phrase not in joined:
+            continue  # a plain substring test first: most phrases are nowhere near
         # A bare counted noun ('hội viên', 'câu lạc bộ') says less than a verb phrase
         # ('kết nạp mới'): it weighs one word in two.
         weight = 1.0 if phrase.phrase in _COUNTED else 2.0
