@@ -318,6 +318,15 @@ def read_workbook(data: bytes) -> WorkbookRead:
         collected.extend(rows)
         skipped.extend(skips)
     if not sheets_read:
+        hidden = [s[1] for s in skipped if s[0] is None and "bị ẩn" in s[4]]
+        if hidden:
+            names = ", ".join(repr(name) for name in hidden)
+            raise UnreadableFile(
+                f"no visible sheet holds a table; the hidden sheet(s) {names} are never read: "
+                "unhide the sheet that holds the figures and send the file again",
+                f"không có trang tính nào đang hiện chứa bảng số liệu; trang bị ẩn ({names}) "
+                "không được đọc: hãy bỏ ẩn trang có số liệu rồi gửi lại",
+            )
         if first_problem is not None:
             raise first_problem
         raise UnreadableFile(

@@ -454,3 +454,19 @@ def test_a_filled_reporting_form_lands_with_its_units_and_formats(tmp_path: Path
     assert landed.value("members_rate") == pytest.approx(79.2)
     assert landed.value("fin_money_mobilised") == pytest.approx(4.2e9)
     assert landed.value("members_total") == 7
+
+
+def test_a_workbook_whose_only_table_is_hidden_is_rejected_saying_so(tmp_path: Path, con) -> None:
+    book = openpyxl.Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "Bìa"
+    cover["A1"] = "HỘI LHPN TỈNH TUYÊN QUANG"
+    data = book.create_sheet("Số liệu")
+    data.append(["unit", "period", "indicator", "value"])
+    data.append(["P2025-08", "2025", "members_total", 812345])
+    data.sheet_state = "hidden"
+    landed = Landed(tmp_path, con, "hidden.xlsx", _save(book))
+    assert landed.outcome.status == "rejected" and landed.values == []
+    ((row, _, _, _, reason_vi),) = landed.rejections
+    assert row is None and "bị ẩn" in reason_vi and "Số liệu" in reason_vi
