@@ -14,6 +14,8 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.publish.publisher import publish_marts
+from orchestration.publish.report_data import ReportError, latest_periods
+from orchestration.publish.workbook import write_report
 from orchestration.settings import Settings
 
 PUBLISHED_MARTS = dg.AssetKey("published_marts")
@@ -128,3 +130,28 @@ def build_publish_asset(
         )
 
     return published_marts
+
+
+LEADERSHIP_WORKBOOK = dg.AssetKey("leadership_workbook")
+
+
+@dg.asset(
+    key=LEADERSHIP_WORKBOOK,
+    deps=[PUBLISHED_MARTS],
+    group_name="publish",
+    description=(
+        "The leadership workbook (báo cáo lãnh đạo, .xlsx with native charts) for the latest "
+        "year and the latest period, written from the published database into its folder."
+    ),
+    kinds={"excel"},
+)
+def leadership_workbook(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    settings = Settings.from_env()
+    written: dict[str, str] = {}
+    for period in latest_periods(settings.published_db):
+        try:
+            written[period] = str(write_report(settings.published_db, period))
+        except ReportError as error:
+            # A period without provincial figures has no workbook; the publication stands.
+            context.log.warning(f"no workbook for {period}: {error}")
+    return dg.MaterializeResult(metadata={"workbooks": dg.MetadataValue.json(written)})
