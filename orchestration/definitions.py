@@ -14,7 +14,11 @@ from orchestration.ingestion.assets import landed_submissions
 from orchestration.ingestion.sensors import build_inbox_sensor
 from orchestration.pipeline_lock import locked_in_process_executor
 from orchestration.project import DBT_EXECUTABLE, dbt_project, ensure_manifest
-from orchestration.publish.assets import PUBLISHED_DBT_SELECT, build_publish_asset
+from orchestration.publish.assets import (
+    PUBLISHED_DBT_SELECT,
+    build_publish_asset,
+    leadership_workbook,
+)
 from orchestration.quality.checks import (
     blocking_check_assets,
     build_gate_asset,
@@ -66,6 +70,7 @@ def build_definitions() -> dg.Definitions:
             warehouse,
             build_gate_asset(model_keys),
             publish,
+            leadership_workbook,
         ],
         asset_checks=build_quality_checks(model_keys),
         jobs=[nightly, build_steward_job(PIPELINE_TAG), build_narrative_job(PIPELINE_TAG)],
