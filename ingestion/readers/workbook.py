@@ -303,6 +303,16 @@ def read_workbook(data: bytes) -> WorkbookRead:
             continue
         grid = _Grid(ws, formulas.get(ws.title, {}))
         if not grid.rows_with_content:
+            skipped.append(
+                (
+                    None,
+                    title,
+                    "",
+                    f"the sheet {title!r} is empty",
+                    f"trang tính {title!r} trống",
+                    False,
+                )
+            )
             continue
         try:
             if fold(title) in _FOLDED_TITLES:

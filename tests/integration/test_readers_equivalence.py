@@ -481,3 +481,27 @@ def test_csv_header_after_blank_lines_keeps_every_cell_text() -> None:
     assert rows.column("unit").to_pylist() == ["01"]
     assert rows.column("row_number").to_pylist() == [4]
     assert rows.schema.field("period").type == pa.string()
+
+
+def test_the_fast_readers_read_a_plain_workbook_as_the_careful_reader_does(
+    xlsx_batch: list[Path],
+) -> None:
+    """A plain workbook (workbook.is_plain) goes to the fast readers; they must give what the
+    careful reader, which sees formats and merges, gives for it."""
+    from ingestion.readers.workbook import is_plain, read_workbook
+
+    columns = ["row_number", *LONG_COLUMNS]
+    compared = 0
+    for path in xlsx_batch:
+        data = path.read_bytes()
+        assert is_plain(data), path.name
+        fast = _outcome(_fast_or_calamine, data)
+        try:
+            careful = read_workbook(data).rows.select(columns)
+        except UnreadableFile:
+            assert isinstance(fast, str), path.name
+            continue
+        assert isinstance(fast, pa.Table), path.name
+        assert fast.select(columns).equals(careful), path.name
+        compared += 1
+    assert compared >= 10
