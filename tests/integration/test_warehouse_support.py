@@ -17,11 +17,14 @@ from orchestration.warehouse.dbt_runner import run_dbt
 @dataclass
 class Submission:
     """One file as landing would have taken it in: rows of (unit, period, indicator,
-    disaggregation or None, value, whole or None)."""
+    disaggregation or None, value, whole or None); a value of None is a withdrawn figure
+    (the cell said 'rút', architecture contract 3)."""
 
     submission_id: str
     received_at: dt.datetime
-    rows: list[tuple[str, str, str, str | None, float, float | None]] = field(default_factory=list)
+    rows: list[tuple[str, str, str, str | None, float | None, float | None]] = field(
+        default_factory=list
+    )
 
 
 def new_build_db(path: Path) -> Path:
@@ -52,10 +55,21 @@ def land(path: Path, submissions: list[Submission]) -> None:
             )
             con.executemany(
                 "insert into raw.submission_values (submission_id, row_number, unit_code, "
-                "period_code, indicator_code, disaggregation, value, value_whole, value_text) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "period_code, indicator_code, disaggregation, value, value_whole, value_text, "
+                "value_withdrawn) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (sub.submission_id, i + 2, u, p, ind, dis, v, w, str(v))
+                    (
+                        sub.submission_id,
+                        i + 2,
+                        u,
+                        p,
+                        ind,
+                        dis,
+                        v,
+                        w,
+                        "rút" if v is None else str(v),
+                        v is None,
+                    )
                     for i, (u, p, ind, dis, v, w) in enumerate(sub.rows)
                 ],
             )

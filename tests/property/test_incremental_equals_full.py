@@ -152,11 +152,6 @@ def steps(draw) -> list[Step]:
 
 def prepare_raw(con: duckdb.DuckDBPyConnection) -> None:
     ensure_raw_schema(con)
-    # The withdrawal marker (architecture contract 3); landing adds the same column.
-    con.execute(
-        "alter table raw.submission_values add column if not exists value_withdrawn boolean"
-    )
-    con.execute("alter table raw.submission_values alter column value drop not null")
     land_reference(con)
 
 
