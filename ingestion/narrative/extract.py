@@ -165,9 +165,9 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MONEY = re.compile(
     r"\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)"
     r"(?:\s+\d+(?:[.,]\d+)*\s+(?:nghìn|ngàn|triệu)(?!\w))*"
-    r"(?:\s*(?:đồng|đ|VNĐ|VND|₫)(?!\w))?"
+    r"(?:\s*(?:đồng(?!\s+chí)|đ|VNĐ|VND|₫)(?!\w))?"
 )
-_CURRENCY = re.compile(r"\s*(?:đồng|VNĐ|VND|₫)(?!\w)")
+_CURRENCY = re.compile(r"\s*(?:đồng(?!\s+chí)|VNĐ|VND|₫)(?!\w)")
 _PERCENT = re.compile(r"\s?%")
 _LAST_WORDS = re.compile(r"([^\W\d_]+)(?:\s+([^\W\d_]+))?(?:\s+([^\W\d_]+))?\s*$")
 _URLISH = re.compile(r"://|www\.|\.vn\b|\.com\b|\.html?\b|@")
@@ -353,8 +353,9 @@ def _not_a_figure(
         if digits.isdigit() and len(digits) == 4 and YEAR_MIN <= int(digits) <= YEAR_MAX:
             if _starts_with(words_after, COUNTED_SET) is None:
                 return "a year"
-        if words_after and words_after[0] in AFTER_NOT_FIGURE:
-            return f"before '{words_after[0]}'"
+        counted = _starts_with(words_after, COUNTED_SET)
+        if words_after and words_after[0] in AFTER_NOT_FIGURE and " " not in (counted or ""):
+            return f"before '{words_after[0]}'"  # but '3.500 ngày công' counts workdays
         if _starts_with(words_after, AFTER_MEETING):
             return "people at a meeting"
         if _starts_with(words_after, AFTER_DEFINITION):
@@ -401,18 +402,22 @@ def _other_organisation(sentence: str, position: int) -> bool:
     """Whether the sentence's subject is another organisation (and the union is not named
     before the number)."""
     lower = sentence.lower().lstrip(" -–•*")
+    if _is_person(sentence.lstrip(" -–•*")):
+        return _UNION_BY_NAME.search(sentence[:position]) is None
     if (adverbial := _ADVERBIAL.match(lower)) and not any(
         o in adverbial.group() for o in OTHER_ORGANISATIONS
     ):
         lower = lower[adverbial.end() :]
     head = lower[:40]
     # 'Chị Lò Thị Mai đã nuôi 20 con bò': a member's own figures, not the union's.
-    person = _is_person(sentence[len(sentence) - len(lower) :])
-    if not person and not any(head.startswith(o) for o in OTHER_ORGANISATIONS):
+    if _is_person(sentence[len(sentence) - len(lower) :]):
+        return _UNION_BY_NAME.search(sentence[:position]) is None
+    if not any(head.startswith(o) for o in OTHER_ORGANISATIONS):
         return False
     return _UNION_NAMED.search(sentence[:position]) is None
 
 
+_UNION_BY_NAME = re.compile(r"\bHội (?:LHPN|Liên hiệp|Phụ nữ|PN)\b", re.I)
 # The women's union named in a sentence ('Hội', 'các cấp hội', 'chi hội'), not 'xã hội' nor
 # another association ('Hội Nông dân').
 _UNION_NAMED = re.compile(
@@ -456,6 +461,7 @@ def extract_report(document: Document) -> NarrativeReport:
         period_text=period.code if period else None,
     )
     end_year = period.end.year if period else (on.year if on else None)
+    in_plan = seen_prose = False
     for start, end in passages:
         passage = text[start:end]
         if _is_damaged(passage):
@@ -463,9 +469,45 @@ def extract_report(document: Document) -> NarrativeReport:
             continue
         if _is_furniture(passage):
             continue
+        if not _is_heading(passage):
+            seen_prose = True
+        elif seen_prose:
+            # Headings before the first paragraph are the title ('KẾT QUẢ … NĂM 2018 VÀ
+            # ĐỊNH HƯỚNG … NĂM 2019'); later ones open sections.
+            in_plan = _heads_a_plan(passage, end_year)
         for s_start, s_end in _sentences(text, start, end):
-            report.figures.extend(_sentence_figures(text, s_start, s_end, report, end_year, on))
+            found = _sentence_figures(text, s_start, s_end, report, end_year, on)
+            for figure in found:
+                figure.is_target = figure.is_target or in_plan
+            report.figures.extend(found)
     return report
+
+
+_HEADING_MAX_WORDS = 20
+_PLAN_HEADINGS = ("phương hướng", "định hướng", "kế hoạch", "nhiệm vụ trọng tâm", "mục tiêu")
+
+
+def _is_heading(passage: str) -> bool:
+    stripped = passage.strip()
+    return (
+        len(_WORD.findall(stripped)) <= _HEADING_MAX_WORDS
+        and not stripped.endswith((".", ";", ",", ":"))
+        or stripped.isupper()
+    )
+
+
+def _heads_a_plan(heading: str, end_year: int | None) -> bool:
+    """A heading of what is to be done ('II. PHƯƠNG HƯỚNG NHIỆM VỤ NĂM 2023'): the figures
+    under it are targets, until a heading of results."""
+    lower = heading.lower()
+    if "kết quả" in lower:
+        return False
+    if any(word in lower for word in _PLAN_HEADINGS):
+        return True
+    # 'NHIỆM VỤ NĂM 2023' in a report of 2022; a bare date line is no heading of a plan.
+    years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", heading)]
+    later = end_year is not None and bool(years) and min(years) > end_year
+    return later and "nhiệm vụ" in lower
 
 
 def _opening(text: str, passages: list[tuple[int, int]]) -> str:
@@ -493,8 +535,6 @@ def _sentence_figures(
     sentence_period = _sentence_period(sentence, end_year)
     while match := _NUMBER.search(sentence, position):
         candidate, position = _candidate(sentence, match)
-        # The words that name a figure lie between it and the number before it.
-        context_start, previous_end = previous_end, position
         if candidate is None:
             continue
         written, qualifier = _qualifier(sentence[: candidate.start])
@@ -514,6 +554,8 @@ def _sentence_figures(
         if candidate.kind == "money" and parsed.currency is None:
             candidate.kind = "count"  # 'hơn 32 ngàn lượt hội viên': thousands of people
         after = sentence[candidate.end :]
+        # The words that name a figure lie between it and the figure before it.
+        context_start, previous_end = previous_end, candidate.end
         clause_before, clause_after = _clauses(sentence, context_start, candidate)
         if written:
             # The qualifier is no part of the words that name the figure.
@@ -566,6 +608,7 @@ def _kind(figure: Figure) -> str:
 
 
 _ITEM_BREAK = re.compile(r"[,;]|\s(?:và|với|cho)\s")
+_MONEY_ITEM_BREAK = re.compile(r"[,;]|\s(?:và|cho)\s")
 
 
 def _clauses(sentence: str, context_start: int, candidate: _Candidate) -> tuple[str, str]:
@@ -578,7 +621,10 @@ def _clauses(sentence: str, context_start: int, candidate: _Candidate) -> tuple[
     if not before.strip() and len(parts) > 1:
         before = parts[-2]
     if context_start > 0:
-        before = _ITEM_BREAK.split(before)[-1]
+        # Money goes on past 'với' ('18 nhà Mái ấm tình thương với tổng trị giá …'): it is
+        # the value of what the figure before counts.
+        breaks = _ITEM_BREAK if candidate.kind != "money" else _MONEY_ITEM_BREAK
+        before = breaks.split(before)[-1]
     after = sentence[candidate.end :]
     following = _NUMBER.search(after)
     after = after[: following.start()] if following else after

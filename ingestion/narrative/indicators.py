@@ -36,8 +36,15 @@ class IndicatorPhrase:
     words: int
 
 
+# Words that come and go in the same phrase ('cơ sở Hội [được] xếp loại', 'mái ấm [với]
+# tổng trị giá'); they are left out of both the phrases and the text they are sought in.
+_FILLERS = frozenset({"được", "đã", "các", "những", "với", "đang", "là"})
+_QUOTES = str.maketrans({c: " " for c in "“”\"'‘’«»"})
+
+
 def _normal(text: str) -> str:
-    return " ".join(to_nfc(text).lower().replace("uỷ", "ủy").replace("hoà", "hòa").split())
+    lower = to_nfc(text).lower().replace("uỷ", "ủy").replace("hoà", "hòa").translate(_QUOTES)
+    return " ".join(w for w in lower.split() if w not in _FILLERS)
 
 
 @cache

@@ -256,6 +256,7 @@ COUNTED: tuple[str, ...] = (
     "ý tưởng",
     "giải",
     "ngày công",
+    "giờ công",
     "tài liệu",
     "tờ rơi",
     "khẩu hiệu",

@@ -321,3 +321,35 @@ def test_a_sentence_wrapped_over_two_lines_is_one_sentence():
         (12, "prog_houses_built"),
         (720_000_000, "fin_houses_value"),
     ]
+
+
+def test_figures_under_a_heading_of_next_year_tasks_are_targets():
+    body = (
+        "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2023\n"
+        "- Kết nạp mới 1.215 hội viên.\n"
+        "II. PHƯƠNG HƯỚNG NHIỆM VỤ NĂM 2024\n"
+        "- 90% chi hội xếp loại vững mạnh.\n"
+    )
+    assert [(f.value, f.is_target) for f in report(body).figures] == [(1215, False), (90, True)]
+
+
+def test_a_title_over_two_lines_naming_next_year_directions_is_no_plan_heading():
+    title = "KẾT QUẢ CÔNG TÁC HỘI NĂM 2023\n\nVÀ ĐỊNH HƯỚNG HOẠT ĐỘNG NĂM 2024\n\n"
+    found = report("Hội LHPN huyện Thủ Thừa đã giúp 57 hộ phụ nữ thoát nghèo.", title)
+    assert [(f.value, f.is_target) for f in found.figures] == [(57, False)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Đại hội đã bầu 15 đồng chí vào Ban Chấp hành khóa mới.",
+        "Chị Nguyễn Thị Hoa, hội viên chi hội thôn 3, có thu nhập hơn 500 triệu đồng mỗi năm.",
+    ],
+)
+def test_more_non_figures(sentence):
+    assert results(sentence) == []
+
+
+def test_workdays_are_counted_not_a_duration():
+    figures = results("Hội viên đã đóng góp trên 1,2 tỷ đồng và 3.500 ngày công làm đường.")
+    assert [(f.value, f.counted) for f in figures] == [(1.2e9, "đồng"), (3500, "ngày công")]
