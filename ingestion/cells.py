@@ -423,9 +423,33 @@ def _reader_reasons(rows: pa.Table, columns: dict[str, pa.Array]) -> None:
     _set_reason(columns, pc.is_valid(reason_en), reason_en, reason_vi)
 
 
+def _constant(text: str, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(text, pa.string()), n)
+
+
+_TWICE = (
+    "the value has a money word (triệu, tỷ) and the unit of measure has one too; write the "
+    "number alone in the unit of measure",
+    "giá trị đã có chữ triệu/tỷ mà đơn vị tính cũng có; hãy chỉ ghi con số theo đơn vị tính",
+)
+_NOT_WHOLE = (
+    "the indicator counts people or things, so its value must be a whole number; check the "
+    "decimal mark (in Vietnamese '.' groups thousands: 1.304)",
+    "chỉ tiêu đếm người hoặc đơn vị nên giá trị phải là số nguyên; kiểm tra dấu thập phân "
+    "(dấu '.' ngăn cách hàng nghìn: 1.304)",
+)
+_NOT_A_RATE = (
+    "the value is a percentage, and the indicator is a count or an amount of money, not a "
+    "rate; check the cell's format (Excel's % format multiplies by 100) and the indicator",
+    "giá trị là tỷ lệ phần trăm mà chỉ tiêu là số lượng hoặc số tiền, không phải tỷ lệ; kiểm "
+    "tra định dạng ô (định dạng % của Excel nhân số với 100) và chỉ tiêu",
+)
+
+
 def _fit_to_indicator(columns: dict[str, pa.Array]) -> None:
     """The value against its indicator's unit in the catalogue: the unit-of-measure column
-    scales or checks it, and a count must be a whole number."""
+    scales or checks it, a count must be a whole number, and a count or an amount of money
+    is never a percentage."""
     indicators = _Encoded(columns["indicator"])
     units = _Encoded(columns["unit_of_measure"])
     by_pair = _pairs(units, indicators)
@@ -434,60 +458,28 @@ def _fit_to_indicator(columns: dict[str, pa.Array]) -> None:
         _fit(units.values[u], indicators.values[i], catalogue_unit)
         for u, i in _split(by_pair, indicators)
     ]
-    multiplier = pc.take(pa.array([f[0] for f in fitted], pa.float64()), by_pair.indices)
-    percent = pc.take(pa.array([f[1] for f in fitted], pa.bool_()), by_pair.indices)
-    counted = pc.take(pa.array([f[2] for f in fitted], pa.bool_()), by_pair.indices)
-    reason_en = pc.take(pa.array([f[3] for f in fitted], pa.string()), by_pair.indices)
-    reason_vi = pc.take(pa.array([f[4] for f in fitted], pa.string()), by_pair.indices)
-    _set_reason(columns, pc.is_valid(reason_en), reason_en, reason_vi)
+
+    def spread(position: int, kind: pa.DataType) -> pa.Array:
+        return pc.take(pa.array([f[position] for f in fitted], kind), by_pair.indices)
+
+    multiplier, percent = spread(0, pa.float64()), spread(1, pa.bool_())
+    counted, money = spread(2, pa.bool_()), spread(3, pa.bool_())
+    _set_reason(
+        columns, pc.is_valid(spread(4, pa.string())), spread(4, pa.string()), spread(5, pa.string())
+    )
+    n = len(multiplier)
     # '4,2 tỷ' with ĐVT 'triệu đồng': scaled twice, or once? The cell does not say.
     twice = pc.and_(pc.not_equal(multiplier, 1.0), columns.pop("scaled"))
-    _set_reason(
-        columns,
-        twice,
-        pa.repeat(
-            pa.scalar(
-                "the value has a money word (triệu, tỷ) and the unit of measure has one too; "
-                "write the number alone in the unit of measure",
-                pa.string(),
-            ),
-            len(twice),
-        ),
-        pa.repeat(
-            pa.scalar(
-                "giá trị đã có chữ triệu/tỷ mà đơn vị tính cũng có; hãy chỉ ghi con số theo "
-                "đơn vị tính",
-                pa.string(),
-            ),
-            len(twice),
-        ),
-    )
+    _set_reason(columns, twice, _constant(_TWICE[0], n), _constant(_TWICE[1], n))
     columns["value"] = pc.multiply(columns["value"], multiplier)
     columns["is_percent"] = pc.or_(
         columns["is_percent"], pc.and_(percent, pc.is_valid(columns["value"]))
     )
+    is_percent = pc.fill_null(columns["is_percent"], False)
+    not_a_rate = pc.and_(is_percent, pc.or_(counted, money))
+    _set_reason(columns, not_a_rate, _constant(_NOT_A_RATE[0], n), _constant(_NOT_A_RATE[1], n))
     not_whole = pc.and_(counted, pc.not_equal(pc.floor(columns["value"]), columns["value"]))
-    not_whole = pc.and_(not_whole, pc.invert(pc.fill_null(columns["is_percent"], False)))
-    _set_reason(
-        columns,
-        not_whole,
-        pa.repeat(
-            pa.scalar(
-                "the indicator counts people or things, so its value must be a whole number; "
-                "check the decimal mark (in Vietnamese '.' groups thousands: 1.304)",
-                pa.string(),
-            ),
-            len(not_whole),
-        ),
-        pa.repeat(
-            pa.scalar(
-                "chỉ tiêu đếm người hoặc đơn vị nên giá trị phải là số nguyên; kiểm tra dấu "
-                "thập phân (dấu '.' ngăn cách hàng nghìn: 1.304)",
-                pa.string(),
-            ),
-            len(not_whole),
-        ),
-    )
+    _set_reason(columns, not_whole, _constant(_NOT_WHOLE[0], n), _constant(_NOT_WHOLE[1], n))
 
 
 def _catalogue_units() -> dict[str, str]:
@@ -496,17 +488,17 @@ def _catalogue_units() -> dict[str, str]:
 
 
 def _fit(uom: str | None, indicator: str | None, catalogue_unit: dict[str, str]) -> tuple:
-    """(multiplier, is_percent, is a count, reason_en, reason_vi) of a unit of measure as
-    written for an indicator (its code; None when the indicator is rejected already)."""
+    """(multiplier, is_percent, is a count, is money, reason_en, reason_vi) of a unit of
+    measure as written for an indicator (its code; '' when the indicator is rejected)."""
     unit = catalogue_unit.get(indicator or "", "").strip(" ,")
-    counted = unit in COUNT_UNITS
+    counted, money = unit in COUNT_UNITS, unit == "vnd"
     if not uom or not indicator:
-        return 1.0, False, counted, None, None
+        return 1.0, False, counted, money, None, None
     try:
         fitted = fit_unit_of_measure(uom, unit)
     except UnitOfMeasureError as exc:
-        return 1.0, False, counted, exc.reason_en, exc.reason_vi
-    return float(fitted.multiplier), fitted.is_percent, counted, None, None
+        return 1.0, False, counted, money, exc.reason_en, exc.reason_vi
+    return float(fitted.multiplier), fitted.is_percent, counted, money, None, None
 
 
 def _name_columns(rows: pa.Table) -> dict[str, pa.Array]:

@@ -470,3 +470,18 @@ def test_a_workbook_whose_only_table_is_hidden_is_rejected_saying_so(tmp_path: P
     assert landed.outcome.status == "rejected" and landed.values == []
     ((row, _, _, _, reason_vi),) = landed.rejections
     assert row is None and "bị ẩn" in reason_vi and "Số liệu" in reason_vi
+
+
+def test_a_percent_format_on_a_count_is_rejected_not_landed_as_a_rate(tmp_path: Path, con) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["unit", "period", "indicator", "value"])
+    ws.append(["P2025-08", "2025", "members_total", 8123.45])  # 812,345% as Excel shows it
+    ws["D2"].number_format = "0%"
+    ws.append(["P2025-08", "2025", "members_rate", 0.792])
+    ws["D3"].number_format = "0.0%"
+    landed = Landed(tmp_path, con, "percent_members.xlsx", _save(book))
+    assert [(v[0], v[3]) for v in landed.values] == [("members_rate", pytest.approx(79.2))]
+    ((row, column, _, _, reason_vi),) = landed.rejections
+    assert (row, column) == (2, "value") and "tỷ lệ phần trăm" in reason_vi
