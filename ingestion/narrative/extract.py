@@ -216,15 +216,15 @@ def _in_quotes(sentence: str, position: int) -> bool:
     """Whether a position is inside a quoted name ('“5 không, 3 sạch”')."""
     inside = False
     for ch in sentence[:position]:
-        if ch == "“" or (ch == '"' and not inside):
+        if ch in "“‘" or (ch == '"' and not inside):
             inside = True
-        elif ch == "”" or (ch == '"' and inside):
+        elif ch in "”’" or (ch == '"' and inside):
             inside = False
     if not inside:
         return False
     # An opening quote not closed within a name's length is a stray mark, not a name.
     rest = sentence[position : position + 120]
-    return "”" in rest or '"' in rest
+    return any(mark in rest for mark in '”’"')
 
 
 def _candidate(sentence: str, match: re.Match[str]) -> tuple[_Candidate | None, int]:
@@ -237,6 +237,8 @@ def _candidate(sentence: str, match: re.Match[str]) -> tuple[_Candidate | None, 
     if prev.isalnum() or prev in "_/" or glued:
         return None, end  # 'truy cập20', 'bdv001', 'Covid-19', a code's tail
     after = sentence[end:]
+    if re.match(r"đ(?!\w)", after):
+        return _Candidate(start, end + 1, sentence[start : end + 1], "money"), end + 1  # '500.000đ'
     if after[:1].isalpha() or after[:1] == "°":
         return None, end  # '20h', '5km' glued, '3G', '30°C'
     if following := re.match(r"[ \t]+\d+(?:[.,]\d+)*", after):
@@ -250,19 +252,24 @@ def _candidate(sentence: str, match: re.Match[str]) -> tuple[_Candidate | None, 
         return None, end + (second.end() if second else 0)  # a range or a term: '2021-2026'
     if after.startswith("/") and after[1:2].isdigit():
         return _fraction(sentence, start, end, raw)
-    if len(raw.replace(".", "").replace(",", "")) >= 8 and raw.startswith("0"):
-        return None, end  # a telephone number
+    digits = raw.replace(".", "").replace(",", "")
+    if len(digits) >= 8 and raw.startswith("0") or raw.isdigit() and len(raw) >= _CODE_DIGITS:
+        return None, end  # a telephone number or a code: figures that long are grouped
+    kind, stop = "count", end
     if money := _MONEY.match(after):
-        return _Candidate(start, end + money.end(), sentence[start : end + money.end()], "money"), (
-            end + money.end()
-        )
-    if currency := _CURRENCY.match(after):
-        stop = end + currency.end()
-        return _Candidate(start, stop, sentence[start:stop], "money"), stop
-    if percent := _PERCENT.match(after):
-        stop = end + percent.end()
-        return _Candidate(start, stop, sentence[start:stop], "percent"), stop
-    return _Candidate(start, end, raw, "count"), end
+        kind, stop = "money", end + money.end()
+    elif currency := _CURRENCY.match(after):
+        kind, stop = "money", end + currency.end()
+    elif percent := _PERCENT.match(after):
+        kind, stop = "percent", end + percent.end()
+    if _RATE.match(sentence, stop):
+        return None, stop  # '2 triệu đồng/hộ', '1,5 triệu đồng/người/tháng': a rate
+    return _Candidate(start, stop, sentence[start:stop], kind), stop
+
+
+# Digits without grouping marks this long are a code, never a figure ('19001234').
+_CODE_DIGITS = 7
+_RATE = re.compile(r"\s*/\s*[^\W\d_]")
 
 
 def _fraction(sentence: str, start: int, end: int, raw: str) -> tuple[_Candidate | None, int]:
@@ -340,6 +347,8 @@ def _not_a_figure(
         return "name in quotes"
     if any(s <= candidate.start < e for s, e in name_spans):
         return "part of a catalogue name"
+    if _PER_UNIT.search(before[-40:]):
+        return "an amount each or an average"  # 'mỗi suất trị giá 500.000 đồng'
     if words_before:
         last = words_before[-1]
         if _ends_with(words_before, BEFORE_NOT_FIGURE):
@@ -371,6 +380,8 @@ def _not_a_figure(
 
 
 COUNTED_SET = frozenset(COUNTED)
+# 'mỗi suất trị giá 1 triệu đồng', 'bình quân 45 triệu đồng': an amount per item, an average.
+_PER_UNIT = re.compile(r"\b(?:mỗi|bình quân|trung bình)\b(?:\s+[^\W\d_]+){0,4}\s*$", re.I)
 
 
 def _counted(candidate: _Candidate, after: str) -> str | None:

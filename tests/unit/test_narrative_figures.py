@@ -353,3 +353,23 @@ def test_more_non_figures(sentence):
 def test_workdays_are_counted_not_a_duration():
     figures = results("Hội viên đã đóng góp trên 1,2 tỷ đồng và 3.500 ngày công làm đường.")
     assert [(f.value, f.counted) for f in figures] == [(1.2e9, "đồng"), (3500, "ngày công")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hội trao 50 suất học bổng, mỗi suất trị giá 1 triệu đồng.",
+        "Mức hỗ trợ cho mỗi hộ là 2 triệu đồng/hộ.",
+        "Thu nhập bình quân của hội viên đạt 45 triệu đồng.",
+        "Mọi ý kiến xin gửi về tổng đài: 19001234.",
+    ],
+)
+def test_amounts_each_rates_averages_and_codes_are_not_figures(sentence):
+    values = [f.value for f in results(sentence)]
+    assert 1e6 not in values and 2e6 not in values and 45e6 not in values
+    assert 19001234 not in values
+
+
+def test_dong_written_as_a_letter_after_the_number():
+    figure = one("Hội đã trao tặng quà trị giá 500.000đ cho hội viên nghèo.")
+    assert (figure.value, figure.counted) == (500_000, "đồng")
