@@ -70,9 +70,7 @@ def test_xlsx_round_trip_with_vietnamese_shuffled_headers(tmp_path: Path) -> Non
         "typed",
         "",
     ]
-    rows = [
-        {k: v for k, v in row.items() if k != "number_convention"} for row in _rows(table)
-    ]
+    rows = [{k: v for k, v in row.items() if k != "number_convention"} for row in _rows(table)]
     assert [r["row_number"] for r in rows] == [2, 3, 5, 6, 7]
     # Typed numbers with a fraction get a decimal comma (see value_text); text stays as typed.
     assert [r["value_text"] for r in rows] == ["12", "0,35", "1.293 tỷ", "1234567,891", ""]
