@@ -232,11 +232,14 @@ def _typed(column: pa.Array, errors: list[Any]) -> pa.Array:
         return pc.if_else(pc.is_valid(column), "typed", "")
     if not pa.types.is_duration(column.type):
         return empty_texts(n)
-    flags = [False] * n
-    for error in errors:
-        if error.detail.startswith(_FLOAT):
-            flags[error.position[0] - 1] = True
-    return pc.if_else(pa.array(flags, pa.bool_()), "typed", "")
+    is_float = pc.starts_with(pa.array(list(map(_DETAIL, errors)), pa.string()), _FLOAT)
+    if len(errors) != n:
+        # Some value cells are empty (not reported): put each flag in its row.
+        flags = [False] * n
+        for error, flag in zip(errors, is_float.to_pylist(), strict=True):
+            flags[error.position[0] - 1] = flag
+        is_float = pa.array(flags, pa.bool_())
+    return pc.if_else(is_float, "typed", "")
 
 
 def _duration_column(column: pa.Array, errors: list[Any]) -> pa.Array | None:
