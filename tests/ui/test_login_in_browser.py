@@ -14,7 +14,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import dagster as dg
 import pytest
 
-from orchestration.webserver import USER_TAG
 from tests.reliability.pipeline_process import PipelineWorkspace
 from tests.ui.steward_server import (
     READER,
@@ -24,7 +23,7 @@ from tests.ui.steward_server import (
     log_in,
     new_context,
 )
-from tests.ui.test_failing_check_in_dagster_ui import DECISION_CONFIG, fill_launchpad
+from tests.ui.test_failing_check_in_dagster_ui import DECISION_CONFIG
 
 pytestmark = pytest.mark.ui
 
@@ -89,27 +88,56 @@ def test_no_page_without_logging_in(steward_ui, browser):
     context.close()
 
 
+FETCH_GRAPHQL = """async ([query, variables]) => {
+  const answer = await fetch('/graphql', {method: 'POST', credentials: 'same-origin',
+    headers: {'Content-Type': 'application/json'},
+    body: JSON.stringify({query, variables})});
+  return {status: answer.status, body: await answer.text()};
+}"""
+PERMISSIONS = "query { permissions { permission value } }"
+LAUNCH = (
+    "mutation Launch($executionParams: ExecutionParams!) "
+    "{ launchRun(executionParams: $executionParams) { __typename } }"
+)
+
+
+def can_launch(page) -> bool:
+    answer = page.evaluate(FETCH_GRAPHQL, [PERMISSIONS, {}])
+    assert answer["status"] == 200, answer
+    granted = json.loads(answer["body"])["data"]["permissions"]
+    return {p["permission"]: p["value"] for p in granted}["launch_pipeline_execution"]
+
+
 def test_a_reader_looks_but_cannot_launch(failed_run, steward_ui, browser):
     workspace, _ = failed_run
     before = steward_runs(workspace)
     context = new_context(browser)
     page = log_in(context, steward_ui, READER, READER_PASSWORD)
-    fill_launchpad(
-        page, steward_ui, DECISION_CONFIG.format(submission_id="0123456789ab", reason="x")
-    )
-    with page.expect_response(
-        lambda r: (
-            "/graphql" in r.url
-            and r.request.method == "POST"
-            and "launch" in (r.request.post_data or "").lower()
-        )
-    ) as launched:
-        page.get_by_role("button", name="Launch Run").click()
-    assert launched.value.status == 403
-    assert "chỉ có quyền xem" in launched.value.text()
+    page.goto(f"{steward_ui}/locations/vwu_warehouse/jobs/steward_decision_job/playground")
+    # Dagster itself is told the reader may not launch: the Launchpad is greyed out and the
+    # reader lands on the job's overview, with no Launch button anywhere...
+    page.get_by_text("record_steward_decision").first.wait_for(state="visible")
+    assert can_launch(page) is False
+    assert page.get_by_role("button", name="Launch Run").count() == 0
+    # ...and a launch sent anyway, from the reader's own page and session, is refused.
+    variables = {
+        "executionParams": {
+            "selector": {
+                "repositoryLocationName": "vwu_warehouse",
+                "repositoryName": "__repository__",
+                "jobName": "steward_decision_job",
+            },
+            "runConfigData": DECISION_CONFIG.format(submission_id="0123456789ab", reason="x"),
+        }
+    }
+    answer = page.evaluate(FETCH_GRAPHQL, [LAUNCH, variables])
+    assert answer["status"] == 403 and "chỉ có quyền xem" in answer["body"]
     assert steward_runs(workspace) == before
-    assert all(run.tags.get(USER_TAG) != READER for run in steward_runs(workspace))
     context.close()
+    # A steward's session, by contrast, may launch.
+    steward = new_context(browser)
+    assert can_launch(log_in(steward, steward_ui, STEWARD, STEWARD_PASSWORD)) is True
+    steward.close()
 
 
 def test_a_get_mutation_is_refused(failed_run, steward_ui, browser):
