@@ -144,6 +144,9 @@ def _is_furniture(passage: str) -> bool:
     return words <= 12 and _TIME.search(passage) is not None
 
 
+_WORD_BEFORE = re.compile(r"(\w+)\.$")
+# Abbreviations written with a full stop before a capitalised name.
+_ABBREVIATIONS = frozenset("TP Tp tp TS ThS PGS GS BS CN KS Q P TT TX ĐC Th St".split())
 _SENTENCE_END = re.compile(r"[.!?…]+[:\"”’)]*\s+")
 
 
@@ -151,6 +154,9 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, begin = [], start
     for match in _SENTENCE_END.finditer(text, start, end):
         following = text[match.end() : match.end() + 1]
+        word = _WORD_BEFORE.search(text, start, match.start() + 1)
+        if word is not None and word.group(1) in _ABBREVIATIONS:
+            continue  # 'TP. Hồ Chí Minh', 'ThS. Nguyễn Thị A'
         if following and (following.isupper() or following in '“"(' or following.isdigit()):
             out.append((begin, match.end()))
             begin = match.end()
@@ -372,7 +378,7 @@ def _not_a_figure(
         if not words_after:
             # Nothing counted follows: only 'DTTS: 579' or 'là 180.833.' stand alone.
             stripped = before.rstrip()
-            if not (stripped.endswith(":") or (words_before and words_before[-1] in ("là", "đạt"))):
+            if not (stripped.endswith(":") or (words_before and words_before[-1] in _STATES)):
                 return "counts nothing"
         elif words_after[0] in FUNCTION_WORDS:
             return "counts nothing"
@@ -380,6 +386,8 @@ def _not_a_figure(
 
 
 COUNTED_SET = frozenset(COUNTED)
+# Verbs after which a number stands alone at the end of a clause ('lên 18.430.', 'là 27').
+_STATES = frozenset("là đạt thêm lên tăng giảm còn gồm".split())
 # 'mỗi suất trị giá 1 triệu đồng', 'bình quân 45 triệu đồng': an amount per item, an average.
 _PER_UNIT = re.compile(r"\b(?:mỗi|bình quân|trung bình)\b(?:\s+[^\W\d_]+){0,4}\s*$", re.I)
 
