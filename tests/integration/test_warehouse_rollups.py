@@ -1,8 +1,9 @@
-"""The roll-up rules and the 2025 restatement, checked on a hand-built example with real dbt.
+"""The roll-up rules, the 2025 restatement and coverage, on a hand-built example with dbt.
 
 Communes of two legacy provinces that merged into one 2025 province: Hải Dương (P30,
 district D288) and Hải Phòng (P31, district D303) into Hải Phòng city (P2025-31). Every
-expected figure is computed here from the submitted numbers, not read back from dbt.
+expected figure is computed here from the submitted numbers, not read back from dbt; the
+number of communes the calendar expects is read from the reviewed reference units.
 """
 
 from __future__ import annotations
@@ -60,6 +61,14 @@ def submissions() -> list[Submission]:
             "P30-2024-03",
             dt.datetime(2024, 4, 8),
             [("P30", "2024-03", "members_total", None, P30_OWN_MEMBERS_MARCH, None)],
+        )
+    )
+    # One commune of Hải Phòng city sends August 2025; the city sends nothing for August.
+    subs.append(
+        Submission(
+            "C2025-10507-2025-08",
+            dt.datetime(2025, 9, 5),
+            [("C2025-10507", "2025-08", "members_total", None, 2_500.0, None)],
         )
     )
     subs.append(
@@ -176,15 +185,57 @@ def test_communes_are_restated_and_a_split_commune_goes_to_its_default_successor
     assert rolled[(rolled.borders == "2025") & (rolled.unit_level == "district")].empty
 
 
-def test_the_membership_mart_reads_2025_borders(rolled):
+def communes_of_hai_phong_city(db: Path) -> int:
+    """Communes of P2025-31 on 31 August 2025, from the reference units landed."""
+    return int(
+        read(
+            db,
+            "select count(*) as n from raw.ref_org_units where parent_code = 'P2025-31' "
+            "and level = 'commune' and coalesce(valid_from, date '2000-01-01') "
+            "<= date '2025-08-31' and coalesce(valid_to, date '2100-01-01') >= date '2025-08-31'",
+        ).n[0]
+    )
+
+
+def test_a_province_summed_from_one_commune_is_flagged_never_a_total(rolled):
+    db: Path = rolled.attrs["db"]
+    expected = communes_of_hai_phong_city(db)
+    assert expected > 10
+    for borders in ("own_time", "2025"):
+        august = row(rolled, borders, "P2025-31", "2025-08", "members_total")
+        assert august.value == 2_500.0
+        assert august.value_source == "derived"
+        assert (august.children_reporting, august.children_expected) == (1, expected)
+        assert august.coverage == pytest.approx(1 / expected)
+        assert august.is_below_coverage
+    # The city's own July figure is reported: no coverage to judge.
+    july = row(rolled, "2025", "P2025-31", "2025-07", "members_total")
+    assert july.value_source == "reported" and pd.isna(july.coverage)
+    assert not july.is_below_coverage
+    # Before July 2025 the calendar asked no one for months: a sum of communes' months backs
+    # no total.
+    march = row(rolled, "own_time", "P31", "2024-03", "members_total")
+    assert march.value_source == "derived" and march.children_expected == 0
+    assert march.is_below_coverage
+    commune = row(rolled, "own_time", "C10507", "2024-03", "members_total")
+    assert commune.value_source == "reported" and not commune.is_below_coverage
+
+
+def test_the_membership_mart_reads_2025_borders_and_leaves_out_partial_sums(rolled):
     db: Path = rolled.attrs["db"]
     mart = read(db, "select * from analytics.mart_membership_by_province").set_index(
         ["province_code", "period_code"]
     )
-    got = mart.loc[("P2025-31", "2024-03")]
-    assert got.members_total == P30_OWN_MEMBERS_MARCH + march_members(P31_COMMUNES)
-    assert got.membership_rate_pct == pytest.approx(
-        100 * got.members_total / sum(map(women, range(4)))
-    )
-    assert got.cluster_code == "red_river_delta"
+    own = mart.loc[("P2025-31", "2025-07")]
+    assert own.members_total == 12_345.0
+    assert own.membership_rate_pct == pytest.approx(100 * 12_345.0 / 20_000.0)
+    assert own.cluster_code == "red_river_delta"
+    assert not own.has_values_below_coverage
+    # March 2024 in 2025 borders adds Hải Dương's own figure to Hải Phòng's communes, which
+    # no calendar entry backs, and August 2025 is one commune of the city: neither is
+    # published as a total.
+    for period in ("2024-03", "2025-08"):
+        partial = mart.loc[("P2025-31", period)]
+        assert pd.isna(partial.members_total)
+        assert partial.has_values_below_coverage
     assert ("P30", "2024-03") not in mart.index

@@ -73,8 +73,8 @@ expected_units as (
         calendar.form
     from periods_in_scope as scope
     inner join calendar
-        on calendar.expected_from <= scope.period_start
-            and {{ months_in_period('calendar.period_kind') }} <= scope.period_months
+        on scope.period_start >= calendar.expected_from
+            and scope.period_months >= {{ months_in_period('calendar.period_kind') }}
     inner join org_units
         on {{ level_rank('calendar.unit_level') }} <= {{ level_rank('org_units.unit_level') }}
             and (org_units.valid_from is null or scope.period_end >= org_units.valid_from)
