@@ -9,20 +9,30 @@ import datetime as dt
 import os
 import shutil
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
-from ingestion.inbox import read_regular, record_sightings, remove_if_unchanged
+from ingestion.inbox import (
+    Seen,
+    first_sightings,
+    read_regular,
+    record_sightings,
+    remove_if_unchanged,
+    sightings_path,
+)
 from ingestion.landing import DiskFull, land_inbox, land_reference
 from ingestion.limits import LandingLimits
+from orchestration.definitions import build_definitions
 from orchestration.warehouse.dbt_runner import run_dbt
 from tests.reliability.hostile_files import (
     HEADER,
@@ -446,3 +456,24 @@ def test_a_fresh_file_is_waited_for_once_then_taken(tmp_path, con):
     limits = LandingLimits(settle_seconds=0.5)
     (outcome,) = land_inbox(tmp_path / "inbox", tmp_path / "archive", con, limits=limits).files
     assert outcome.status == "accepted"
+
+
+def test_the_inbox_sensor_records_sightings_and_waits_for_files_to_settle(data_dir, monkeypatch):
+    """The sensor's look every minute is when the pipeline first sees a file; it asks for a
+    run only once the files have been still for the settle time."""
+    defs = build_definitions()
+    sensor = defs.resolve_sensor_def("inbox_sensor")
+    inbox = data_dir / "inbox"
+    path = write(inbox, "p01.csv", f"{HEADER}\nP2025-01,2025,members_total,1\n")
+    monkeypatch.setenv("VWU_LIMIT_SETTLE_SECONDS", "3600")
+    with dg.instance_for_test() as instance:
+        waiting = sensor(dg.build_sensor_context(instance=instance))
+        assert isinstance(waiting, dg.SkipReason) and "still being written" in str(waiting)
+        with closing(sqlite3.connect(sightings_path(inbox))) as ledger:
+            assert ledger.execute("select name from sightings").fetchall() == [("p01.csv",)]
+        (first_seen,) = first_sightings(inbox, {path: Seen.of(os.lstat(path))}).values()
+        monkeypatch.setenv("VWU_LIMIT_SETTLE_SECONDS", "0")
+        assert isinstance(sensor(dg.build_sensor_context(instance=instance)), dg.RunRequest)
+    # Seen again later, the file keeps the time it was first seen.
+    (again,) = first_sightings(inbox, {path: Seen.of(os.lstat(path))}).values()
+    assert again == first_seen
