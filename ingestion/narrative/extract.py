@@ -620,6 +620,8 @@ def _of_which(sentence: str, s_start: int, figures: list[Figure]) -> None:
         if sum(p.value for p in parts) <= whole.value:
             for part in parts:
                 part.whole = whole.value
+                # 'DTTS: 579' of households out of poverty: a breakdown of the same indicator.
+                part.indicator = part.indicator or whole.indicator
 
 
 def _kind(figure: Figure) -> str:
@@ -639,9 +641,12 @@ def _clauses(sentence: str, context_start: int, candidate: _Candidate) -> tuple[
     before = parts[-1]
     if not before.strip() and len(parts) > 1:
         before = parts[-2]
-    if context_start > 0:
-        # Money goes on past 'với' ('18 nhà Mái ấm tình thương với tổng trị giá …'): it is
-        # the value of what the figure before counts.
+    if context_start > 0 and len(parts) == 1:
+        # Right after another figure, its own noun comes first ('437 buổi tuyên truyền với
+        # 12.941 lượt người'): the words from the last break on. Money goes on past 'với'
+        # ('18 nhà Mái ấm tình thương với tổng trị giá …'): it is the value of what the
+        # figure before counts. After a ';' the clause is the figure's own ('…; tư vấn
+        # pháp luật cho 08 lượt').
         breaks = _ITEM_BREAK if candidate.kind != "money" else _MONEY_ITEM_BREAK
         before = breaks.split(before)[-1]
     after = sentence[candidate.end :]
