@@ -23,6 +23,7 @@ __all__ = [
     "find_period",
     "find_units",
     "implied_unit",
+    "period_phrase",
     "report_period",
     "resolve_unit",
     "resolve_unit_named",
@@ -164,6 +165,15 @@ _COMPARISON = re.compile(
     r"(?:so\s+với|cùng\s+kỳ|vào|(?<!tính\s)đến|từ|sau|trước)\s+(?:cùng\s+kỳ\s+|cuối\s+|đầu\s+|giữa\s+)?$",
     re.I,
 )
+
+
+def period_phrase(text: str, code: str) -> str | None:
+    """The words of the text that name the period `code` ('6 tháng đầu năm 2017'), if any."""
+    for match in _PERIOD_PHRASES.finditer(text):
+        found = find_period(match.group())
+        if found and found[0][1].code == code:
+            return " ".join(match.group().split())
+    return None
 
 
 def find_period(text: str) -> list[tuple[int, Period]]:

@@ -24,6 +24,7 @@ from ingestion.narrative.context import (
     find_period,
     find_units,
     implied_unit,
+    period_phrase,
     report_period,
     resolve_unit,
     resolve_unit_named,
@@ -477,7 +478,7 @@ def extract_report(document: Document) -> NarrativeReport:
         unit_code=unit_code,
         unit_text=unit_text,
         period_code=period.code if period else None,
-        period_text=period.code if period else None,
+        period_text=(period_phrase(text, period.code) or period.code) if period else None,
     )
     end_year = period.end.year if period else (on.year if on else None)
     in_plan = seen_prose = False
