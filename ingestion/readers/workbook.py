@@ -384,15 +384,16 @@ def _title_skips(grid: _Grid, title: str, header_row: int, after: int = 0) -> li
 def _read_long_sheet(grid: _Grid, title: str) -> tuple[list[dict[str, Any]], list[tuple]]:
     found = _find_header(grid, REQUIRED_COLUMNS)
     if found is None:
-        first = grid.rows_with_content[0]
-        # The reason map_header gives for the first row with content, if it is a header at
-        # all; otherwise the sheet holds no table.
-        map_header(grid.texts(first))
+        first = grid.texts(grid.rows_with_content[0])
+        # A first row that names any column is a header with something wrong: map_header
+        # says what. Otherwise the sheet holds no table (a cover, notes, a chart's data).
+        if any(canonical_column(text) for text in first if text.strip()):
+            map_header(first)
         raise UnreadableFile(
-            f"no header with the columns unit, period, indicator, value in the first "
-            f"{HEADER_SEARCH_ROWS} rows of the sheet {title!r}",
-            f"không tìm thấy dòng tiêu đề có các cột Mã đơn vị, Kỳ báo cáo, Mã chỉ tiêu, Giá "
-            f"trị trong {HEADER_SEARCH_ROWS} dòng đầu của trang {title!r}",
+            f"the sheet {title!r} holds no table: no header with the columns unit, period, "
+            f"indicator, value in its first {HEADER_SEARCH_ROWS} rows",
+            f"trang {title!r} không có bảng số liệu: không tìm thấy dòng tiêu đề có các cột Mã "
+            f"đơn vị, Kỳ báo cáo, Mã chỉ tiêu, Giá trị trong {HEADER_SEARCH_ROWS} dòng đầu",
         )
     header_row, columns = found
     rows = [_row(grid, title, r, columns, {}) for r in grid.rows_with_content if r > header_row]
