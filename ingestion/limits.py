@@ -83,7 +83,7 @@ def check_file(name: str, data: bytes, limits: LandingLimits) -> None:
     elif suffix == ".json":
         _check_lines(data, limits, header=False)
         check_json(data, limits)
-    elif suffix in (".csv", ".txt", ".tsv", ".md", ".html", ".htm"):
+    elif suffix in (".csv", ".txt", ".tsv", ".md"):  # a web page is often one long line
         # A .txt may be prose (a narrative report) whose first paragraph is one long line:
         # only its lines are bounded.
         _check_lines(data, limits, header=suffix in (".csv", ".tsv"))
