@@ -487,6 +487,8 @@ def extract_report(document: Document) -> NarrativeReport:
         if _is_damaged(passage):
             report.damaged.append((start, end))
             continue
+        if _ends_the_article(passage):
+            break  # related headlines, the source line and the page's footer follow
         if _is_furniture(passage):
             continue
         if not _is_heading(passage):
@@ -501,6 +503,23 @@ def extract_report(document: Document) -> NarrativeReport:
                 figure.is_target = figure.is_target or in_plan
             report.figures.extend(found)
     return report
+
+
+# A short line that closes a web article: the source, or the start of related headlines
+# (their numbers are other articles' figures).
+_ARTICLE_END = re.compile(
+    r"^\W*(?:nguồn(?:\s+tin)?\b|theo\s+(?:báo|tạp chí|đài|cổng)\b|(?:các\s+)?tin(?:\s+bài)?"
+    r"\s+(?:liên quan|khác|cùng chuyên mục)|bài viết liên quan|xem thêm|đọc thêm)",
+    re.I,
+)
+_ARTICLE_END_MAX_WORDS = 8
+
+
+def _ends_the_article(passage: str) -> bool:
+    return (
+        len(_WORD.findall(passage)) <= _ARTICLE_END_MAX_WORDS
+        and _ARTICLE_END.match(passage.strip()) is not None
+    )
 
 
 _HEADING_MAX_WORDS = 20

@@ -373,3 +373,14 @@ def test_amounts_each_rates_averages_and_codes_are_not_figures(sentence):
 def test_dong_written_as_a_letter_after_the_number():
     figure = one("Hội đã trao tặng quà trị giá 500.000đ cho hội viên nghèo.")
     assert (figure.value, figure.counted) == (500_000, "đồng")
+
+
+def test_related_headlines_after_the_article_are_not_its_figures():
+    body = (
+        "Các cấp Hội đã giúp 57 hộ phụ nữ thoát nghèo.\n"
+        "Theo Báo Long An\n"
+        "Tin liên quan\n"
+        "Hội LHPN huyện Đức Hòa trao 200 suất quà cho phụ nữ nghèo\n"
+        "Phụ nữ Bến Lức: 30 mô hình sinh kế hiệu quả\n"
+    )
+    assert [f.value for f in results(body)] == [57]
