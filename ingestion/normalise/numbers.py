@@ -122,6 +122,7 @@ _MONEY_MULTIPLIERS = frozenset({10**6, 10**9})
 
 # Folded qualifier (as word tuples, longest first) → the qualifier as it is reported.
 QUALIFIERS: dict[tuple[str, ...], str] = {
+    ("tren", "duoi"): "trên dưới",  # 'trên dưới 100': about 100, not under it
     ("khoang", "gan"): "khoảng gần",
     ("khoang", "hon"): "khoảng hơn",
     ("uoc", "tinh"): "ước tính",
@@ -132,6 +133,7 @@ QUALIFIERS: dict[tuple[str, ...], str] = {
     ("hon",): "hơn",
     ("duoi",): "dưới",
     ("uoc",): "ước",
+    ("chung",): "chừng",
     ("~",): "~",
     ("≈",): "≈",
     (">",): ">",

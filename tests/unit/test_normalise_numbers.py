@@ -98,6 +98,8 @@ def test_nfd_input():
         ("dưới 50%", 50, "dưới"),
         ("tren 1.800", 1_800, "trên"),
         ("~ 1.800", 1_800, "~"),
+        ("trên dưới 100 hội viên", 100, "trên dưới"),
+        ("chừng 200", 200, "chừng"),
     ],
 )
 def test_qualifiers_make_the_value_approximate(text, value, qualifier):
