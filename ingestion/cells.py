@@ -335,8 +335,9 @@ def _value_columns(value_text: pa.Array, convention: pa.Array) -> dict[str, pa.A
 
 
 def file_conventions(rows: pa.Table) -> pa.Array:
-    """Each row's number convention: a typed number ('typed' from the reader) is read the
-    national way; a text cell by its file's convention, found from the file's text values
+    """Each row's number convention: a typed number ('typed' from the reader) and a file
+    whose reader knows it is Vietnamese ('vi': a CSV separated by ';') are read the national
+    way; other text cells by their file's convention, found from the file's text values
     (numbers.number_convention: 'vi' or 'en' when only one is shown, else '')."""
     n = rows.num_rows
     if "number_convention" not in rows.column_names:

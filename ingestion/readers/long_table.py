@@ -212,15 +212,12 @@ def read_long_csv(data: bytes) -> LongTable:
     arrays = {canonical: table.column(index) for index, canonical in mapping.items()}
     arrays["value_text"] = arrays.pop("value")
     empty = empty_texts(n)
-    return LongTable(
-        rows=pa.table(
-            {
-                "row_number": numbers,
-                **{name: arrays.get(name, empty) for name in LONG_COLUMNS},
-            }
-        ),
-        skipped=tuple(skipped),
-    )
+    columns = {"row_number": numbers, **{name: arrays.get(name, empty) for name in LONG_COLUMNS}}
+    if delimiter == ";":
+        # Excel writes ';' where ',' is the decimal mark (the Vietnamese locale among
+        # them): the file's numbers are read that way (cells.file_conventions).
+        columns["number_convention"] = pa.repeat(pa.scalar("vi", pa.string()), n)
+    return LongTable(rows=pa.table(columns), skipped=tuple(skipped))
 
 
 def _title_lines(text: str, offset: int, lines_before: int, delimiter: str) -> list[tuple]:

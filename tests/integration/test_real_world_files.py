@@ -485,3 +485,10 @@ def test_a_percent_format_on_a_count_is_rejected_not_landed_as_a_rate(tmp_path: 
     assert [(v[0], v[3]) for v in landed.values] == [("members_rate", pytest.approx(79.2))]
     ((row, column, _, _, reason_vi),) = landed.rejections
     assert (row, column) == (2, "value") and "tỷ lệ phần trăm" in reason_vi
+
+
+def test_a_semicolon_csv_is_read_with_the_decimal_comma(tmp_path: Path, con) -> None:
+    # Excel separates by ';' where ',' is the decimal mark: '4,850' is four point eight five.
+    body = "Đơn vị;Kỳ;Chỉ tiêu;Giá trị\r\nP2025-08;2025;fin_money_mobilised;4,850 tỷ\r\n"
+    landed = Landed(tmp_path, con, "semicolon_decimal.csv", body.encode("utf-8-sig"))
+    assert landed.value("fin_money_mobilised") == pytest.approx(4.85e9)
