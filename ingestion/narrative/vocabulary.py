@@ -16,6 +16,8 @@ QUALIFIER_CODES: dict[str, str] = {
     "gần": "nearly",
     "khoảng gần": "nearly",
     "khoảng": "about",
+    "trên dưới": "about",
+    "chừng": "about",
     "khoảng hơn": "about",
     "ước": "about",
     "ước tính": "about",

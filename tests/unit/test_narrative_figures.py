@@ -86,6 +86,7 @@ def test_thousands_written_as_a_word():
         ("gần", "nearly"),
         ("khoảng", "about"),
         ("dưới", "less_than"),
+        ("trên dưới", "about"),
         ("", "exact"),
     ],
 )
