@@ -11,8 +11,6 @@ The aggregate checks (`rolled_up_over_time_*` on int_values_rolled_up, `complete
 on fct_submissions) run after the gate, on the rebuilt tables; their errors block publishing.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Mapping
 

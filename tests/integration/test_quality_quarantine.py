@@ -96,6 +96,16 @@ def decide(defs, instance, submission: str, decision: str, reason: str = ""):
     )
 
 
+def failures(result: dg.ExecuteInProcessResult) -> str:
+    """What failed in a run, for the assertion message."""
+    return "\n".join(
+        f"{e.step_key}: {e.step_failure_data.error.message[-3000:] if e.step_failure_data.error else ''}"
+        f"{e.step_failure_data.user_failure_data.description if e.step_failure_data.user_failure_data else ''}"
+        for e in result.all_events
+        if e.event_type_value == "STEP_FAILURE"
+    )
+
+
 def published(result: dg.ExecuteInProcessResult) -> bool:
     return any(e.asset_key == PUBLISHED_MARTS for e in result.get_asset_materialization_events())
 
@@ -141,12 +151,12 @@ def test_one_units_error_holds_that_submission_and_the_batch_publishes(data_dir)
     with dg.instance_for_test() as instance:
         write(settings.inbox, FIRST_BATCH)
         first = nightly(defs, instance)
-        assert first.success and published(first)
+        assert first.success and published(first), failures(first)
         assert members_published("P2025-04") == 800
 
         write(settings.inbox, SECOND_BATCH)
         second = nightly(defs, instance)
-        assert second.success and published(second)
+        assert second.success and published(second), failures(second)
         gate = gate_metadata(second)
         held = {h["file_name"]: h for h in gate["held_files"]}
         assert set(held) == {"members_P2025-04_2025_sua.csv", "loans_P2025-06_2025.csv"}
@@ -181,7 +191,7 @@ def test_one_units_error_holds_that_submission_and_the_batch_publishes(data_dir)
         assert decide(defs, instance, exceptional[:12], "accept", "đã xác minh").success
 
         third = nightly(defs, instance)
-        assert third.success and published(third)
+        assert third.success and published(third), failures(third)
         assert loans_published("P2025-06", "2025") == 2.3e15
         assert members_published("P2025-04") == 800
         held_now = {h["file_name"] for h in gate_metadata(third)["held_files"]}
