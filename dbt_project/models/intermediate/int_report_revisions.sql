@@ -1,10 +1,30 @@
--- Every unit × period × form that has been sent, with its current revision: the latest
--- received submission that no steward rejected or sent back (contract 3). Revisions are
--- ordered by received_at, then submission id (contract 2).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_changed',
+    changed_scope='reports',
+) }}
+-- depends_on: {{ ref('int_changed_reports') }}
+-- Every report (unit × period × form) that has been sent, with its latest counted
+-- submission: the latest received that int_submission_reviews does not exclude. Revisions
+-- are ordered by received_at, then submission id (contract 2); the values themselves are
+-- revised figure by figure (contract 3, int_values_latest_revision). Incremental by report.
 with
 
+{% if is_incremental() %}
+    changed_reports as (
+        {{ changed_reports() }}
+    ),
+{% endif %}
+
 submission_forms as (
-    select * from {{ ref('int_submission_forms') }}
+    select forms.*
+    from {{ ref('int_submission_forms') }} as forms
+    {% if is_incremental() %}
+        semi join changed_reports
+            on forms.unit_code = changed_reports.unit_code
+                and forms.period_code = changed_reports.period_code
+                and forms.form = changed_reports.form
+    {% endif %}
 ),
 
 submissions as (
@@ -52,7 +72,8 @@ per_key as (
         max(received_at) filter (where not is_excluded) as current_received_at,
         min(received_at) filter (where not is_excluded) as first_received_at,
         count(*) filter (where not is_excluded) as accepted_submission_count,
-        count(*) as submission_count
+        count(*) as submission_count,
+        {{ current_change_batch() }} as change_batch
     from ranked
     group by unit_code, period_code, form
 )
