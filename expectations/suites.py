@@ -107,7 +107,7 @@ def contract_rules(known_indicators: list[str], rates_may_exceed_100: list[str])
             "contract",
             "error",
             "values",
-            f"a {column.replace('_', ' ')} on every row",
+            f"the {column.replace('_', ' ')} filled in on every row",
             f"dòng nào cũng có {REQUIRED_VI[column]}",
             gx.expectations.ExpectColumnValuesToNotBeNull(column=column),
         )
@@ -121,7 +121,7 @@ def contract_rules(known_indicators: list[str], rates_may_exceed_100: list[str])
             "error",
             "values",
             "a number (stored as a floating-point value)",
-            "giá trị là một số (cột giá trị của bảng không phải kiểu số)",
+            "giá trị là một số (cột giá trị của bảng có kiểu số)",
             gx.expectations.ExpectColumnValuesToBeInTypeList(
                 column="value", type_list=["float64", "Float64", "int64", "Int64", "float32"]
             ),
