@@ -85,7 +85,11 @@ class PipelineWorkspace:
         env.update(
             VWU_DATA_DIR=str(self.data_dir),
             DAGSTER_HOME=str(self.home),
-            PYTHONPATH=str(REPO_ROOT),
+            # The checkout first; a caller's own entries after it (the test of the tests puts
+            # a mutant publisher there).
+            PYTHONPATH=os.pathsep.join(
+                p for p in [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")] if p
+            ),
             GX_ANALYTICS_ENABLED="false",
             PYTHONUNBUFFERED="1",
         )
