@@ -38,7 +38,7 @@ class IndicatorPhrase:
 
 # Words that come and go in the same phrase ('cơ sở Hội [được] xếp loại', 'mái ấm [với]
 # tổng trị giá'); they are left out of both the phrases and the text they are sought in.
-_FILLERS = frozenset({"được", "đã", "các", "những", "với", "đang", "là"})
+_FILLERS = frozenset({"được", "đã", "các", "những", "với", "là"})
 _QUOTES = str.maketrans({c: " " for c in "“”\"'‘’«»"})
 
 
