@@ -99,9 +99,10 @@ def write_plain_script(work: Path) -> Path:
     db = work / "compile.duckdb"
     with duckdb.connect(str(db)) as con:
         from bench.history import RAW_TABLES
-        from ingestion.landing import land_reference
+        from ingestion.landing import ensure_raw_schema, land_reference
 
         con.execute(RAW_TABLES)
+        ensure_raw_schema(con)
         land_reference(con)
     target = work / "compile_target"
     subprocess.run(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.landing import land_reference
+from ingestion.landing import ensure_raw_schema, land_reference
 
 # (indicator, disaggregation, base value, spread): 16 values per commune-month.
 COMMUNE_VALUES = [
@@ -149,6 +149,8 @@ def generate_history(path: Path, memory_limit: str = "3GB", years: int = 10) -> 
     with duckdb.connect(str(path)) as con:
         con.execute(f"set memory_limit = '{memory_limit}'")
         con.execute(RAW_TABLES)
+        # What landing adds to those tables since (receipts, withdrawals, ...): one home.
+        ensure_raw_schema(con)
         land_reference(con)
         _insert_reports(con, _commune_months_sql(first_month, LAST_MONTH), "history")
         _insert_reports(con, _own_halves_sql(f"{2027 - years}-01-01"), "own")
