@@ -523,6 +523,7 @@ def _ends_the_article(passage: str) -> bool:
 
 
 _HEADING_MAX_WORDS = 20
+_NUMBERED = re.compile(r"(?:[IVXLC]+|\d{1,2}|[a-zđ])[.)]\s")
 _PLAN_HEADINGS = ("phương hướng", "định hướng", "kế hoạch", "nhiệm vụ trọng tâm", "mục tiêu")
 
 
@@ -541,12 +542,16 @@ def _heads_a_plan(heading: str, end_year: int | None) -> bool:
     lower = heading.lower()
     if "kết quả" in lower:
         return False
-    if any(word in lower for word in _PLAN_HEADINGS):
+    stripped = lower.strip(" \t-–•*")
+    # A section heading: numbered ('II.', '2.'), in capitals, or opening with the plan word;
+    # not a photo caption that mentions a plan ('Đại hội thảo luận kế hoạch').
+    section = bool(_NUMBERED.match(heading.strip())) or heading.strip().isupper()
+    if any(stripped.startswith(w) or (section and w in lower) for w in _PLAN_HEADINGS):
         return True
     # 'NHIỆM VỤ NĂM 2023' in a report of 2022; a bare date line is no heading of a plan.
     years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", heading)]
     later = end_year is not None and bool(years) and min(years) > end_year
-    return later and "nhiệm vụ" in lower
+    return later and "nhiệm vụ" in lower and (section or stripped.startswith("nhiệm vụ"))
 
 
 def _opening(text: str, passages: list[tuple[int, int]]) -> str:

@@ -385,3 +385,12 @@ def test_related_headlines_after_the_article_are_not_its_figures():
         "Phụ nữ Bến Lức: 30 mô hình sinh kế hiệu quả\n"
     )
     assert [f.value for f in results(body)] == [57]
+
+
+def test_a_caption_that_mentions_a_plan_opens_no_plan_section():
+    body = (
+        "Hội LHPN huyện Thủ Thừa đã giúp 57 hộ phụ nữ thoát nghèo.\n"
+        "Đại biểu thảo luận kế hoạch năm tới\n"
+        "Các cấp Hội đã kết nạp mới 1.250 hội viên.\n"
+    )
+    assert [(f.value, f.is_target) for f in report(body).figures] == [(57, False), (1250, False)]
