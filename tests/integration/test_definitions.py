@@ -59,21 +59,33 @@ def test_asset_graph_and_publish_dependencies(data_dir):
     assert {"mart_membership_by_province", "fct_membership", "dim_org_unit"} <= published
     publish_parents = {k.path[-1] for k in graph.get(dg.AssetKey("published_marts")).parent_keys}
     checks = {c.name: c for c in graph.asset_check_keys}
-    blocking = {
+    # The rules on submitted values sit on the gate asset, which holds the submissions they
+    # name and rebuilds the facts; the aggregate checks run after it.
+    on_values = {
         name: checks[name].asset_key.path[-1]
         for name in ("contract_errors", "consistency_errors", "over_time_errors")
+        + ("cross_section_errors",)
     }
-    assert set(blocking.values()) == {"int_values_latest_revision"}
+    assert set(on_values.values()) == {"submission_gate"}
+    gate = dg.AssetKey(["quality", "submission_gate"])
+    assert {k.path[-1] for k in graph.get(gate).parent_keys} == {"int_values_latest_revision"}
     rolled_up = checks["rolled_up_over_time_errors"].asset_key.path[-1]
     # The publish asset waits for the published models and every asset with a blocking check.
-    assert publish_parents == published | {"int_values_latest_revision", rolled_up}
+    assert publish_parents == published | {"submission_gate", rolled_up}
     for name in ("consistency_warnings", "over_time_warnings", "completeness_warnings"):
         assert name in checks
-    specs = {spec.name: spec for check in defs.asset_checks for spec in check.check_specs}
-    assert {n for n, spec in specs.items() if spec.blocking} == {
+    # dbt's data tests are asset checks too: the gate's are on its asset or rolled_up_*.
+    blocking = {
+        key.name
+        for key in graph.asset_check_keys
+        if graph.get_check_spec(key).blocking
+        and (key.asset_key == gate or key.name.startswith("rolled_up_"))
+    }
+    assert blocking == {
         "contract_errors",
         "consistency_errors",
         "over_time_errors",
+        "cross_section_errors",
         "rolled_up_over_time_errors",
     }
     assert dbt_build_args() == ["build"]
