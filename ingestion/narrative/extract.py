@@ -377,9 +377,14 @@ def _not_a_figure(
         if _starts_with(words_after, AFTER_DEFINITION):
             return "a definition"
         if not words_after:
-            # Nothing counted follows: only 'DTTS: 579' or 'là 180.833.' stand alone.
+            # Nothing counted follows: only 'DTTS: 579', 'là 180.833.' or a table's value
+            # cell beside its label stand alone.
             stripped = before.rstrip()
-            if not (stripped.endswith(":") or (words_before and words_before[-1] in _STATES)):
+            if not (
+                stripped.endswith(":")
+                or (words_before and words_before[-1] in _STATES)
+                or _labelled_cell(sentence, candidate)
+            ):
                 return "counts nothing"
         elif words_after[0] in FUNCTION_WORDS:
             return "counts nothing"
@@ -391,6 +396,20 @@ COUNTED_SET = frozenset(COUNTED)
 _STATES = frozenset("là đạt thêm lên tăng giảm còn gồm".split())
 # 'mỗi suất trị giá 1 triệu đồng', 'bình quân 45 triệu đồng': an amount per item, an average.
 _PER_UNIT = re.compile(r"\b(?:mỗi|bình quân|trung bình)\b(?:\s+[^\W\d_]+){0,4}\s*$", re.I)
+
+
+def _labelled_cell(sentence: str, candidate: _Candidate) -> bool:
+    """A table row (a Word table reads as tab-separated cells) with a label and this number
+    as its one value: 'Tổng số hội viên⇥28.654'. A row of several numbers (plan, result,
+    rate) is not read: which is the result is the table's header's to say."""
+    line_start = sentence.rfind("\n", 0, candidate.start) + 1
+    line_end = sentence.find("\n", candidate.end)
+    line = sentence[line_start : line_end if line_end >= 0 else len(sentence)]
+    if "\t" not in line:
+        return False
+    cells = [cell.strip() for cell in line.split("\t")]
+    labels = [cell for cell in cells if cell and not _NUMBER.search(cell)]
+    return len(_NUMBER.findall(line)) == 1 and bool(labels)
 
 
 def _counted(candidate: _Candidate, after: str) -> str | None:

@@ -180,3 +180,25 @@ def test_command_reports_an_unreadable_file_and_carries_on(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "anh.jpg" in captured.err
     assert len(captured.out.splitlines()) == len(EXPECTED)
+
+
+def test_word_table_rows_with_a_label_and_one_value():
+    document = docx.Document()
+    document.add_heading(TITLE, level=1)
+    document.add_paragraph("Kết quả thực hiện các chỉ tiêu chủ yếu:")
+    table = document.add_table(rows=4, cols=2)
+    rows = [
+        ("Tổng số hội viên", "18.430"),
+        ("Hộ phụ nữ thoát nghèo", "57"),
+        ("Ghi chú", "Số liệu đến 31/12/2023"),
+        ("Kết nạp mới (kế hoạch / thực hiện)", "1.000 / 1.250"),
+    ]
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        row.cells[0].text, row.cells[1].text = label, value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    report = extract_report(read_document(Path("bang.docx"), buffer.getvalue()))
+    assert [(f.value, f.indicator) for f in report.figures] == [
+        (18430, "members_total"),
+        (57, "prog_households_out_of_poverty"),
+    ]
