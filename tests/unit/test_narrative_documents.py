@@ -202,3 +202,28 @@ def test_word_table_rows_with_a_label_and_one_value():
         (18430, "members_total"),
         (57, "prog_households_out_of_poverty"),
     ]
+
+
+def test_readers_work_offline(monkeypatch):
+    """No model or data is fetched at run time: every connection attempt fails here."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("network use during narrative reading")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    page = (
+        f"<html><head><title>{TITLE}</title></head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</article></body></html>"
+    )
+    assert _values(Path("bai-viet.html"), page.encode("utf-8")) == EXPECTED
+    document = docx.Document()
+    for paragraph in [TITLE, *PARAGRAPHS]:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert _values(Path("bao-cao.docx"), buffer.getvalue()) == EXPECTED
+    if DEJAVU.exists():
+        assert _values(Path("bao-cao.pdf"), _pdf([TITLE, *PARAGRAPHS])) == EXPECTED
