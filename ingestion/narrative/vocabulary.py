@@ -29,12 +29,13 @@ QUALIFIER_CODES: dict[str, str] = {
 }
 
 # A number right after one of these is a date, a period, an ordinal, a name or a document
-# number: 'ngày 3', 'tháng 10', 'lần thứ 2', 'Dự án 8', 'chương trình 2', 'thôn 3', 'số 23'.
+# number: 'ngày 3', 'tháng 10', 'lần thứ 2', 'Dự án 8', 'chương trình 2', 'thôn 3', 'số 23',
+# a unit's or an institution's number: 'Sư đoàn 324', 'Đồn Biên phòng 123', 'Bệnh viện 103'.
 BEFORE_NOT_FIGURE: frozenset[str] = frozenset(
     """
     ngày tháng quý năm sáng chiều tối trưa đêm hôm thứ lần khóa khoá đợt kỳ loại hạng
     top phiên tập chương điều khoản mục thôn xóm ấp bản khu khối đường phố km phòng lớp tổ
-    cụm đội số lúc giờ covid quận phường
+    cụm đội số lúc giờ covid quận phường đoàn đồn viện
     """.split()
 ) | frozenset(
     [
@@ -54,6 +55,8 @@ BEFORE_NOT_FIGURE: frozenset[str] = frozenset(
         "tổ dân phố",
         "quốc lộ",
         "tỉnh lộ",
+        "quân khu",
+        "hải đội",
     ]
 )
 # 'số' is an ordinal or a document number ('Đề án số 01') except after these ('tổng số 500').

@@ -225,6 +225,9 @@ def test_as_of_date_in_the_sentence_is_the_figure_period():
         "UBND huyện đã hỗ trợ 500 triệu đồng để sửa chữa nhà văn hóa các thôn.",
         "Huyện đoàn tổ chức 12 lớp tập huấn kỹ năng cho đoàn viên thanh niên.",
         "Ngân hàng Chính sách xã hội huyện đã cho 500 hộ vay vốn sản xuất.",
+        # a unit's or an institution's number
+        "Các đồng chí Sư đoàn 324 tặng quà cho phụ nữ nghèo của xã.",
+        "Hội phối hợp với Bệnh viện 103 khám bệnh cho phụ nữ trong huyện.",
         # a member's own figures (a good example), not the union's
         "Chị Lò Thị Mai đã mạnh dạn vay vốn nuôi 20 con bò sinh sản.",
         # a threshold that is part of an indicator's name
