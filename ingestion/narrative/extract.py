@@ -1,16 +1,19 @@
 """The figures a careful reader takes from a report: values with their qualifier, part of a
 whole, counted unit, indicator, unit and period, and the sentence they stand in.
 
-The steps, each a small function:
-1. passages (lines); a passage whose Vietnamese is damaged (decode_bytes' checks, run on the
-   passage alone) gives no figure and is listed in `damaged`; page furniture (counters,
-   bylines) gives none either;
-2. sentences; numbers in a sentence are read with the money words and '%' or '/b' after them,
-   and the qualifier before them, by ingestion.normalise.parse_vn_number;
-3. each number is judged: dates, years, ages, durations, ordinals, document numbers,
+The steps, each a small function (docs/narrative.md states each rule):
+1. passages (paragraphs, wrapped lines joined); a passage whose Vietnamese is damaged
+   (decode_bytes' checks, run on the passage alone) gives no figure and is listed in
+   `damaged`; page furniture (counters, bylines) gives none either, and the line that closes
+   a web article ends the reading;
+2. sentences; numbers in a sentence are read with the money words and '%' or '/b' after them
+   by ingestion.normalise.parse_vn_number, and the qualifier before them;
+3. each number is judged: dates, years, ages, durations, ordinals, document numbers and codes,
    delegates at a meeting, definitions and programme names (in quotes or '5 không, 3 sạch'),
-   other organisations' figures are not figures; what is left needs something it counts;
-4. a figure in a sentence that states a plan is kept as a target (`is_target`).
+   amounts each and rates, other organisations' and members' own figures are not figures;
+   what is left needs something it counts;
+4. a figure in a sentence that states a plan, or under a heading of one, is kept as a target
+   (`is_target`).
 The words behind each judgement are in vocabulary.py; indicator phrases in the catalogue.
 """
 

@@ -72,7 +72,7 @@ AFTER_NOT_FIGURE: frozenset[str] = frozenset(
     "năm tháng ngày tuần giờ phút giây tuổi độ °c ° h thập thế".split()
 )
 # Counts of the people at a meeting, not results of the union's work: '113 đại biểu'.
-AFTER_MEETING: frozenset[str] = frozenset(["đại biểu", "đồng chí", "khách mời"])
+AFTER_MEETING: frozenset[str] = frozenset(["đại biểu", "đồng chí", "khách mời", "ủy viên"])
 # Definitions and programme names written without quotes: '5 không, 3 sạch', '4 phẩm chất',
 # '8 tiêu chí', '3 an toàn', '3 khâu đột phá', '5 điều Bác Hồ dạy'.
 AFTER_DEFINITION: frozenset[str] = frozenset(
