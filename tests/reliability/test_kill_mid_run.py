@@ -56,9 +56,9 @@ from pathlib import Path
 import duckdb
 from tests.reliability.pipeline_process import read_tables
 path, out = sys.argv[1], Path(sys.argv[2])
-quiet = {"enable_progress_bar": False}  # nothing of DuckDB's on stdout, which signals
 held = os.open(path, os.O_RDONLY)
-con = duckdb.connect(path, read_only=True, config=quiet)
+con = duckdb.connect(path, read_only=True)
+con.execute("set enable_progress_bar = false")  # nothing of DuckDB's on stdout, which signals
 (out / "before.json").write_text(json.dumps(read_tables(con)))
 print("ready", flush=True)
 sys.stdin.readline()
@@ -67,7 +67,7 @@ with open(f"/proc/self/fd/{held}", "rb") as source, open(copy, "wb") as target:
     shutil.copyfileobj(source, target)
 with open(copy, "rb") as read_back:
     digest = hashlib.sha256(read_back.read()).hexdigest()
-with duckdb.connect(copy, read_only=True, config=quiet) as fresh:
+with duckdb.connect(copy, read_only=True) as fresh:
     held_tables = read_tables(fresh)
 after = {"connection": read_tables(con), "held_sha256": digest, "held_tables": held_tables}
 (out / "after.json").write_text(json.dumps(after))
