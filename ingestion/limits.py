@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from xml.parsers import expat
 
+import numpy as np
+
 from ingestion.readers.long_table import UnreadableFile
 
 MIB = 1024 * 1024
@@ -38,6 +40,7 @@ class LandingLimits:
     rows: int = 1_000_000  # rows (lines) of one file
     line_bytes: int = 1 * MIB  # one line of a CSV or text file (so any one cell)
     header_bytes: int = 16 * 1024  # the first line of a CSV (its header cells)
+    json_bytes: int = 8 * MIB  # a JSON document (a web form: one unit x period)
     json_depth: int = 64  # nesting of arrays and objects in a JSON document
     number_chars: int = 60  # one number written in a JSON document (digits, sign, exponent)
     name_bytes: int = 255  # the file's name in UTF-8 (the most a Linux file system stores)
@@ -131,19 +134,40 @@ _JSON_NUMBER = re.compile(rb"-?[0-9][0-9.eE+\-]*")
 _BRACKETS = bytes(range(256)).translate(None, b"[]{}")
 
 
+# +1 for an opening bracket, -1 for a closing one: the running sum is the depth.
+_STEP = np.zeros(256, dtype=np.int8)
+_STEP[[ord("["), ord("{")]] = 1
+_STEP[[ord("]"), ord("}")]] = -1
+_DEPTH_PIECE = 4 * MIB
+
+
+def _deepest(brackets: bytes) -> int:
+    """The greatest nesting depth of a run of brackets, in pieces of bounded memory."""
+    deepest = depth = 0
+    for start in range(0, len(brackets), _DEPTH_PIECE):
+        piece = np.frombuffer(brackets, np.uint8, min(_DEPTH_PIECE, len(brackets) - start), start)
+        running = np.cumsum(_STEP[piece], dtype=np.int64) + depth
+        deepest, depth = max(deepest, int(running.max())), int(running[-1])
+    return deepest
+
+
 def check_json(data: bytes, limits: LandingLimits) -> None:
-    """Nesting depth and the length of each number, before json.loads recurses or builds a
-    Decimal of a billion digits. UTF-16 JSON is checked once decoded."""
+    """Size, nesting depth and the length of each number, before json.loads recurses or
+    builds a Decimal of a billion digits. UTF-16 JSON is checked once decoded."""
+    if len(data) > limits.json_bytes:
+        raise _too_big(
+            "the JSON document's size",
+            "dung lượng tài liệu JSON",
+            _mib(len(data)),
+            _mib(limits.json_bytes),
+        )
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and 0 in data[:2]):
         try:
             data = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError:
             return  # the reader says it cannot be decoded
     outside = _JSON_STRING.sub(b'""', data)
-    depth = deepest = 0
-    for byte in outside.translate(None, _BRACKETS):
-        depth += 1 if byte in b"[{" else -1
-        deepest = max(deepest, depth)
+    deepest = _deepest(outside.translate(None, _BRACKETS))
     if deepest > limits.json_depth:
         raise _too_big(
             "the JSON document's nesting depth",
