@@ -48,6 +48,8 @@ from ingestion.narrative.vocabulary import (
     OTHER_ORGANISATIONS,
     QUALIFIER_CODES,
     TARGET_WORDS,
+    WEAK_FURNITURE_MAX_WORDS,
+    WEAK_FURNITURE_WORDS,
 )
 from ingestion.normalise import NumberParseError, decode_bytes, parse_vn_number
 from ingestion.normalise.numbers import QUALIFIERS
@@ -143,6 +145,12 @@ def _is_furniture(passage: str) -> bool:
     lower = passage.lower()
     words = len(_WORD.findall(passage))
     if words <= FURNITURE_MAX_WORDS and any(w in lower for w in FURNITURE_WORDS):
+        return True
+    if (
+        words <= WEAK_FURNITURE_MAX_WORDS
+        and any(w in lower for w in WEAK_FURNITURE_WORDS)
+        and not re.search(r"\bhội\b|phụ nữ", lower)
+    ):
         return True
     # A byline or a time stamp: 'Thứ tư - 20/03/2024 11:23 71 0'.
     return words <= 12 and _TIME.search(passage) is not None

@@ -85,16 +85,12 @@ FURNITURE_WORDS: tuple[str, ...] = (
     "lượt xem",
     "lượt đọc",
     "lượt view",
-    "đánh giá",
-    "bình luận",
     "thời gian chờ",
     "nhiệt độ",
     "độ ẩm",
     "viếng thăm",
     "máy chủ tìm kiếm",
-    "hôm nay",
     "tháng hiện tại",
-    "chia sẻ",
     "bấm vào đây",
     "click",
     "đăng nhập",
@@ -102,13 +98,16 @@ FURNITURE_WORDS: tuple[str, ...] = (
     "tin bài khác",
     "bản in",
     "cỡ chữ",
-    "thống kê",
     "online",
     "views",
     "°c",
 )
 # A line of at most this many words that holds a furniture word is furniture.
 FURNITURE_MAX_WORDS = 25
+# Words that are furniture only on a short line that names nothing of the union's work
+# ('0 trong 0 đánh giá', 'Hôm nay 4.912'): a report also writes 'Đánh giá, xếp loại: …'.
+WEAK_FURNITURE_WORDS: tuple[str, ...] = ("đánh giá", "bình luận", "hôm nay", "chia sẻ", "thống kê")
+WEAK_FURNITURE_MAX_WORDS = 12
 
 # Organisations other than the women's union, as the subject of a sentence: then the
 # sentence reports their figures, not the union's.

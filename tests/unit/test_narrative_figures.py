@@ -397,3 +397,8 @@ def test_a_caption_that_mentions_a_plan_opens_no_plan_section():
         "Các cấp Hội đã kết nạp mới 1.250 hội viên.\n"
     )
     assert [(f.value, f.is_target) for f in report(body).figures] == [(57, False), (1250, False)]
+
+
+def test_a_short_result_line_with_a_common_page_word_is_no_furniture():
+    body = "- Đánh giá, xếp loại: 15/15 cơ sở Hội hoàn thành tốt nhiệm vụ trở lên.\n"
+    assert [(f.value, f.whole) for f in results(body)] == [(15, 15)]
