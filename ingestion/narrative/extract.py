@@ -47,6 +47,7 @@ from ingestion.narrative.vocabulary import (
     FURNITURE_WORDS,
     OTHER_ORGANISATIONS,
     QUALIFIER_CODES,
+    TARGET_OPENINGS,
     TARGET_WORDS,
     WEAK_FURNITURE_MAX_WORDS,
     WEAK_FURNITURE_WORDS,
@@ -479,6 +480,8 @@ _UNION_NAMED = re.compile(
 def _is_target(sentence: str, period_end_year: int | None) -> bool:
     lower = f" {sentence.lower()} "
     if any(word in lower for word in TARGET_WORDS):
+        return True
+    if lower.strip(" -–•*+").startswith(TARGET_OPENINGS):
         return True
     if period_end_year is None:
         return False

@@ -171,21 +171,21 @@ TARGET_WORDS: tuple[str, ...] = (
     "mục tiêu là",
     "mục tiêu:",
     "phương hướng",
-    "định hướng",
-    "tiến tới",
     "nhiệm kỳ tới",
     "thời gian tới",
     "năm tới",
     "giai đoạn tới",
     "những tháng cuối năm",
-    "đề ra các",
+    "đề ra các mục tiêu",
+    "đề ra các chỉ tiêu",
+    "đề ra các nhóm chỉ tiêu",
     "đề ra mục tiêu",
     "đề ra chỉ tiêu",
-    "đặt ra",
     " sẽ ",
-    "chỉ tiêu nghị quyết",
-    "chỉ tiêu đại hội",
 )
+# A sentence that opens with one of these states a target ('Chỉ tiêu Nghị quyết Đại hội: 90%
+# cơ sở Hội …'); inside a sentence they are results ('đạt 12/14 chỉ tiêu Nghị quyết').
+TARGET_OPENINGS: tuple[str, ...] = ("chỉ tiêu", "mục tiêu", "kế hoạch năm", "phương hướng")
 
 # Counted units: the noun a figure counts ('hội viên', 'hộ'); the longest that matches wins.
 COUNTED: tuple[str, ...] = (

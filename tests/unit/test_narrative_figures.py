@@ -402,3 +402,22 @@ def test_a_caption_that_mentions_a_plan_opens_no_plan_section():
 def test_a_short_result_line_with_a_common_page_word_is_no_furniture():
     body = "- Đánh giá, xếp loại: 15/15 cơ sở Hội hoàn thành tốt nhiệm vụ trở lên.\n"
     assert [(f.value, f.whole) for f in results(body)] == [(15, 15)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hội LHPN huyện đã đạt 12/14 chỉ tiêu Nghị quyết Đại hội đề ra.",
+        "Theo định hướng của Trung ương Hội, các cấp Hội đã tổ chức 200 buổi tuyên truyền.",
+        "Tiến tới kỷ niệm 93 năm ngày thành lập Hội, các cấp Hội đã trao 500 suất quà.",
+        "Hội đã hoàn thành 100% chỉ tiêu đặt ra trong năm.",
+    ],
+)
+def test_results_that_mention_targets_are_results(sentence):
+    found = results(sentence)
+    assert found and not any(f.is_target for f in found)
+
+
+def test_a_sentence_that_states_a_target_keeps_it_as_a_target():
+    found = report("Chỉ tiêu Nghị quyết Đại hội: 90% cơ sở Hội hoàn thành tốt nhiệm vụ.").figures
+    assert [(f.value, f.is_target) for f in found] == [(90, True)]
