@@ -211,7 +211,7 @@ def _words_before(before: str) -> list[str]:
 
 def _words_after(after: str, count: int = 4) -> list[str]:
     # A quoted name may follow: '46 “Tổ truyền thông cộng đồng”'.
-    match = re.match(rf"[\s“\"']*((?:[^\W\d_]+\s*){{1,{count}}})", after)
+    match = re.match(rf"[\s“\"'*_]*((?:[^\W\d_]+\s*){{1,{count}}})", after)
     if match is None:
         return []
     return [w.lower() for w in match.group(1).split()][:count]

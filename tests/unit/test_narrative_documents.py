@@ -141,6 +141,8 @@ def test_text_files_in_the_encodings_csv_accepts(encoding, encode):
 def test_markdown_report():
     text = f"# {TITLE}\n\n" + "\n\n".join(f"- {p}" for p in PARAGRAPHS)
     assert _values(Path("bao-cao.md"), text.encode("utf-8")) == EXPECTED
+    emphasised = f"# {TITLE}\n\n- Các cấp Hội đã giúp **57** hộ phụ nữ thoát nghèo.\n"
+    assert _values(Path("bao-cao.md"), emphasised.encode("utf-8")) == [57]
 
 
 def test_a_tab_separated_txt_is_a_table_for_the_table_readers():
