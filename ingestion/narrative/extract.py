@@ -35,9 +35,12 @@ from ingestion.narrative.context import (
 from ingestion.narrative.document import Document
 from ingestion.narrative.indicators import match_indicator, numbered_name_spans
 from ingestion.narrative.vocabulary import (
+    ADMINISTRATIVE_UNITS,
     AFTER_DEFINITION,
     AFTER_MEETING,
+    AFTER_NATURAL_EVENT,
     AFTER_NOT_FIGURE,
+    AFTER_POPULATION,
     BEFORE_NOT_FIGURE,
     COUNT_BEFORE_SO,
     COUNTED,
@@ -45,6 +48,7 @@ from ingestion.narrative.vocabulary import (
     FUNCTION_WORDS,
     FURNITURE_MAX_WORDS,
     FURNITURE_WORDS,
+    MERGER_WORDS,
     OTHER_ORGANISATIONS,
     QUALIFIER_CODES,
     TARGET_OPENINGS,
@@ -298,12 +302,14 @@ def _fraction(sentence: str, start: int, end: int, raw: str) -> tuple[_Candidate
     if sentence[stop : stop + 1] == "/" or sentence[stop : stop + 1].isalpha():
         third = re.match(r"/[\w\-/.]+", sentence[stop:])
         return None, stop + (third.end() if third else 0)  # a full date or a code
-    if not raw.isdigit() or not second.group().isdigit():
+    part, whole = _whole_number(raw), _whole_number(second.group())
+    if part is None or whole is None:
         return None, stop
-    part, whole = int(raw), int(second.group())
     words = _words_before(sentence[:start])
     day_month = 1 <= part <= 31 and 1 <= whole <= 12
-    if whole >= YEAR_MIN or part > whole or whole == 0:
+    # A year is written without a grouping mark; '1.150/2.320 hộ' is a part of a whole.
+    year = second.group().isdigit() and YEAR_MIN <= whole <= YEAR_MAX
+    if year or part > whole or whole == 0:
         return None, stop  # 'quý 1/2020', a day and month '28/6'
     if day_month and words and words[-1] in DATE_WORDS:
         return None, stop  # 'ngày 12/12'
@@ -312,6 +318,18 @@ def _fraction(sentence: str, start: int, end: int, raw: str) -> tuple[_Candidate
     if day_month and not _counts_after(sentence[stop:]) and (not words or words[-1] not in _HAS):
         return None, stop  # 'Tết thiếu nhi 1/6, …': a day and month with nothing counted
     return _Candidate(start, stop, sentence[start:stop], "fraction", float(whole)), stop
+
+
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def _whole_number(raw: str) -> int | None:
+    """A count as 'a/b' writes it: plain digits, or grouped by thousands ('1.150/1.320')."""
+    if raw.isdigit():
+        return int(raw)
+    if _GROUPED.fullmatch(raw):
+        return int(raw.replace(".", ""))
+    return None
 
 
 # Verbs after which 'a/b' is a result even with nothing counted after it ('đạt 12/12').
@@ -377,6 +395,8 @@ def _not_a_figure(
                 return f"after '{_ends_with(words_before, BEFORE_NOT_FIGURE)}'"
         if last == "gấp":
             return "a multiple"
+    if _starts_with(words_after, AFTER_POPULATION):
+        return "a share of the population"
     if candidate.kind == "count":
         if digits.isdigit() and len(digits) == 4 and YEAR_MIN <= int(digits) <= YEAR_MAX:
             if _starts_with(words_after, COUNTED_SET) is None:
@@ -388,13 +408,19 @@ def _not_a_figure(
             return "people at a meeting"
         if _starts_with(words_after, AFTER_DEFINITION):
             return "a definition"
+        if _starts_with(words_after, AFTER_NATURAL_EVENT):
+            return "a natural event"
+        if _starts_with(words_after, ADMINISTRATIVE_UNITS) and any(
+            w in sentence.lower() for w in MERGER_WORDS
+        ):
+            return "units of an administrative merger"
         if not words_after:
             # Nothing counted follows: only 'DTTS: 579', 'là 180.833.' or a table's value
             # cell beside its label stand alone.
             stripped = before.rstrip()
             if not (
                 stripped.endswith(":")
-                or (words_before and words_before[-1] in _STATES)
+                or _ends_with(words_before, _STATES)
                 or _labelled_cell(sentence, candidate)
             ):
                 return "counts nothing"
@@ -404,8 +430,9 @@ def _not_a_figure(
 
 
 COUNTED_SET = frozenset(COUNTED)
-# Verbs after which a number stands alone at the end of a clause ('lên 18.430.', 'là 27').
-_STATES = frozenset("là đạt thêm lên tăng giảm còn gồm".split())
+# Verbs after which a number stands alone at the end of a clause ('lên 18.430.', 'là 27'),
+# and the result's label in a 'kế hoạch 3.000, thực hiện 3.412' row.
+_STATES = frozenset("là đạt thêm lên tăng giảm còn gồm".split()) | {"thực hiện"}
 # 'mỗi suất trị giá 1 triệu đồng', 'bình quân 45 triệu đồng': an amount per item, an average.
 _PER_UNIT = re.compile(r"\b(?:mỗi|bình quân|trung bình)\b(?:\s+[^\W\d_]+){0,4}\s*$", re.I)
 
@@ -453,6 +480,14 @@ def _other_organisation(sentence: str, position: int) -> bool:
     """Whether the sentence's subject is another organisation (and the union is not named
     before the number)."""
     lower = sentence.lower().lstrip(" -–•*")
+    # 'Theo Sở Lao động - Thương binh và Xã hội, tỷ lệ hộ nghèo …': that office's figure.
+    if (source := _ATTRIBUTION.match(sentence.lstrip(" -–•*"))) and not _UNION_NAMED.search(
+        source.group()
+    ):
+        # 'cơ sở' (a grassroots unit) holds 'sở' (a provincial department).
+        named = source.group().lower().replace("cơ sở", "")
+        if any(o in named for o in OTHER_ORGANISATIONS):
+            return True
     if _is_person(sentence.lstrip(" -–•*")):
         return _UNION_BY_NAME.search(sentence[:position]) is None
     if (adverbial := _ADVERBIAL.match(lower)) and not any(
@@ -468,6 +503,8 @@ def _other_organisation(sentence: str, position: int) -> bool:
     return _UNION_NAMED.search(sentence[:position]) is None
 
 
+# A sentence that opens by naming its source: 'Theo …,' up to the first comma.
+_ATTRIBUTION = re.compile(r"[Tt]heo\s[^,]{1,120},")
 _UNION_BY_NAME = re.compile(r"\bHội (?:LHPN|Liên hiệp|Phụ nữ|PN)\b", re.I)
 # The women's union named in a sentence ('Hội', 'các cấp hội', 'chi hội'), not 'xã hội' nor
 # another association ('Hội Nông dân').

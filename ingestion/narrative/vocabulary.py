@@ -57,6 +57,11 @@ BEFORE_NOT_FIGURE: frozenset[str] = frozenset(
         "tỉnh lộ",
         "quân khu",
         "hải đội",
+        # a depth or a height of nature, not of the union's work: 'lũ ngập sâu 3 mét'
+        "ngập",
+        "ngập sâu",
+        "độ sâu",
+        "độ cao",
     ]
 )
 # 'số' is an ordinal or a document number ('Đề án số 01') except after these ('tổng số 500').
@@ -78,6 +83,24 @@ AFTER_MEETING: frozenset[str] = frozenset(["đại biểu", "đồng chí", "kh�
 AFTER_DEFINITION: frozenset[str] = frozenset(
     "không có sạch tốt giảm nhất điều chữ xanh".split()
 ) | frozenset(["an toàn", "phẩm chất", "tiêu chí", "khâu", "khâu đột phá"])
+
+# Natural events counted or measured: '2 đợt mưa lũ', '3 cơn bão' are what struck the area.
+AFTER_NATURAL_EVENT: frozenset[str] = frozenset(
+    [
+        f"{count} {event}"
+        for count in ("đợt", "trận", "cơn")
+        for event in ("mưa", "lũ", "mưa lũ", "bão", "lũ quét", "rét", "nắng nóng", "hạn")
+    ]
+)
+# A share of the population ('chiếm 60% dân số'): a demographic statistic, not a result.
+AFTER_POPULATION: frozenset[str] = frozenset(["dân số", "dân cư", "tổng dân số"])
+# Administrative units counted where a sentence tells of their merger ('12 xã, phường được
+# sắp xếp thành 6 đơn vị', 'trên cơ sở sắp xếp 3 phường'): the state's reorganisation, not
+# the union's work.
+ADMINISTRATIVE_UNITS: frozenset[str] = frozenset(
+    ["xã", "phường", "thị trấn", "huyện", "quận", "thị xã", "tỉnh", "đơn vị", "đơn vị hành chính"]
+)
+MERGER_WORDS: tuple[str, ...] = ("sắp xếp", "sáp nhập", "hợp nhất")
 
 # Lines that are page furniture when short: counters, ratings, bylines, navigation.
 FURNITURE_WORDS: tuple[str, ...] = (
@@ -165,6 +188,13 @@ OTHER_ORGANISATIONS: tuple[str, ...] = (
     "nhà nước",
     "các doanh nghiệp",
     "công ty",
+    "ngành y tế",
+    "ngành giáo dục",
+    "ngành lao động",
+    "ngành chức năng",
+    "ngành thống kê",
+    "cục thống kê",
+    "chi cục thống kê",
 )
 
 # A sentence with one of these states a target or a plan, not a result.
@@ -186,6 +216,9 @@ TARGET_WORDS: tuple[str, ...] = (
     "đề ra các nhóm chỉ tiêu",
     "đề ra mục tiêu",
     "đề ra chỉ tiêu",
+    "thống nhất các chỉ tiêu",
+    "thông qua các chỉ tiêu",
+    "xác định các chỉ tiêu",
     " sẽ ",
 )
 # A sentence that opens with one of these states a target ('Chỉ tiêu Nghị quyết Đại hội: 90%

@@ -1,0 +1,94 @@
+"""Forms and non-figures met first in the held-out reports (tests/narrative/holdout/), each
+written here as a report would write it: a class of writing, not one report's sentence.
+
+Every input goes through read_document as a .txt, as a clerk's file would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingestion.narrative import Figure, extract_report, read_document
+
+TITLE = "Hội LHPN huyện Thủ Thừa tổng kết công tác Hội và phong trào phụ nữ năm 2023\n\n"
+
+
+def figures(body: str) -> list[Figure]:
+    text = TITLE + body
+    return extract_report(read_document(Path("bao-cao.txt"), text.encode("utf-8"))).figures
+
+
+def results(body: str) -> list[tuple[float, float | None]]:
+    return [(f.value, f.whole) for f in figures(body) if not f.is_target]
+
+
+# --- Figure forms ---------------------------------------------------------------------
+
+
+def test_part_of_whole_written_with_thousands_separators():
+    assert results("Toàn huyện có 1.150/1.320 hộ hội viên đạt tiêu chí gia đình văn hóa.") == [
+        (1150, 1320)
+    ]
+    assert results("Có 812/1.250 chi hội đạt tiêu chí chi hội vững mạnh.") == [(812, 1250)]
+
+
+def test_a_year_after_a_slash_is_still_a_period_not_a_whole():
+    assert results("Trong quý 1/2023, Hội đã giúp 12 hộ thoát nghèo.") == [(12, None)]
+
+
+def test_plan_and_result_row_keeps_the_result_and_its_rate():
+    found = results(
+        "Kết nạp hội viên mới: kế hoạch 3.000, thực hiện 3.412, đạt 113,7%.\n"
+        "Mô hình kinh tế tập thể: kế hoạch 20, thực hiện 26 (tổ hợp tác: 21; hợp tác xã: 05)."
+    )
+    assert found == [(3412, None), (113.7, None), (26, None), (21, None), (5, None)]
+
+
+# --- Non-figures ----------------------------------------------------------------------
+
+
+def test_a_figure_attributed_to_another_office_is_theirs():
+    body = (
+        "Theo Sở Lao động - Thương binh và Xã hội, tỷ lệ hộ nghèo toàn tỉnh còn 26,9%. "
+        "Theo ngành Y tế, tỷ lệ tảo hôn đã giảm xuống dưới 5%."
+    )
+    assert results(body) == []
+
+
+def test_attribution_to_the_union_keeps_the_figure():
+    assert results("Theo báo cáo của Hội LHPN huyện, các cấp Hội giúp 57 hộ thoát nghèo.") == [
+        (57, None)
+    ]
+    assert results("Theo báo cáo của các cơ sở Hội, đã giúp 57 hộ thoát nghèo.") == [(57, None)]
+
+
+def test_a_share_of_the_population_is_a_demographic_statistic():
+    assert results("Phụ nữ dân tộc Mông chiếm khoảng 60% dân số huyện.") == []
+
+
+def test_units_of_an_administrative_merger_are_not_figures():
+    body = (
+        "Thực hiện chủ trương sắp xếp đơn vị hành chính, 12 xã, phường của huyện được sắp xếp "
+        "thành 6 đơn vị mới. Phường được thành lập trên cơ sở sắp xếp 3 phường cũ."
+    )
+    assert results(body) == []
+
+
+def test_the_union_rearranging_its_own_branches_is_a_figure():
+    assert results("Hội đã sắp xếp lại 5 chi hội cho phù hợp địa bàn mới.") == [(5, None)]
+
+
+def test_natural_events_and_their_measures_are_not_figures():
+    body = (
+        "Do ảnh hưởng của 2 đợt mưa lũ, nhiều thôn bị ngập sâu 3 mét; "
+        "Hội đã hỗ trợ 120 hộ bị thiệt hại."
+    )
+    assert results(body) == [(120, None)]
+
+
+def test_targets_a_congress_agrees_on_are_targets():
+    found = figures(
+        "Đại hội thống nhất các chỉ tiêu nhiệm kỳ 2025 - 2030, trong đó 95% hội viên được "
+        "tiếp cận thông tin qua các nền tảng số."
+    )
+    assert [(f.value, f.is_target) for f in found] == [(95, True)]
