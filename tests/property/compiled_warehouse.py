@@ -62,7 +62,7 @@ def _in_dependency_order(models: dict[str, dict]) -> list[str]:
     return order
 
 
-def _predicates(db: Path, work: Path, scopes: dict[str, str]) -> dict[str, str]:
+def _predicates(db: Path, work: Path, scopes: dict[str, str], dbt_vars: str) -> dict[str, str]:
     """The delete predicate of each replace_changed model, rendered by dbt itself."""
     if not scopes:
         return {}
@@ -70,7 +70,11 @@ def _predicates(db: Path, work: Path, scopes: dict[str, str]) -> dict[str, str]:
         f"{{{{ changed_scope_predicate('{scope}', ref('{name}')) }}}}"
         for name, scope in scopes.items()
     )
-    out = run_dbt(["compile", "--quiet", "--inline", inline], db, target_path=work / "inline")
+    out = run_dbt(
+        ["compile", "--quiet", "--vars", dbt_vars, "--inline", inline],
+        db,
+        target_path=work / "inline",
+    )
     rendered = out.strip().split(MARKER)
     return dict(zip(scopes, (r.strip() for r in rendered), strict=True))
 
@@ -81,20 +85,21 @@ def _copy_of(db: Path, folder: Path) -> Path:
     return Path(shutil.copy(db, folder / db.name))
 
 
-def compile_warehouse(db: Path, work: Path) -> list[CompiledModel]:
+def compile_warehouse(db: Path, work: Path, dbt_vars: str = "{}") -> list[CompiledModel]:
     """Compile every model of the project against `db`, where every model already exists
-    (after a first dbt build), in both variants; returned in dependency order. The dbt
-    invocations run side by side, each on its own copy of `db` (one writer a file)."""
+    (after a first dbt build), in both variants, with the dbt vars the builds use; returned
+    in dependency order. The dbt invocations run side by side, each on its own copy of `db`
+    (one writer a file)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         incremental_run = pool.submit(
             run_dbt,
-            ["compile", "--quiet"],
+            ["compile", "--quiet", "--vars", dbt_vars],
             _copy_of(db, work / "db_incremental"),
             target_path=work / "incremental",
         )
         full_run = pool.submit(
             run_dbt,
-            ["compile", "--quiet", "--full-refresh"],
+            ["compile", "--quiet", "--full-refresh", "--vars", dbt_vars],
             _copy_of(db, work / "db_full"),
             target_path=work / "full",
         )
@@ -107,7 +112,7 @@ def compile_warehouse(db: Path, work: Path) -> list[CompiledModel]:
         for node in incremental.values()
         if node["config"].get("incremental_strategy") == "replace_changed"
     }
-    predicates = _predicates(db, work, scopes)
+    predicates = _predicates(db, work, scopes, dbt_vars)
     compiled = []
     for key in _in_dependency_order(incremental):
         node = incremental[key]
