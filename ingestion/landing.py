@@ -554,7 +554,8 @@ def _receive_file(
         received.error = exc
     except Exception:  # MemoryError and RecursionError too: this file's failure alone
         log.exception("landing %s: reading the file failed unexpectedly", path.name)
-        received.rows, received.error = None, UnreadableFile(*UNEXPECTED_ERROR)
+        received.rows, received.proposals = None, None
+        received.error = UnreadableFile(*UNEXPECTED_ERROR)
     return received
 
 
@@ -647,9 +648,8 @@ def _write_chunk_isolated(
             if is_disk_full(error) or not alone:
                 raise
             log.exception("landing %s failed unexpectedly", received.path.name)
-            received.rows, received.error = None, UnreadableFile(*UNEXPECTED_ERROR)
-            if hasattr(received, "proposals"):
-                received.proposals = None
+            received.rows, received.proposals = None, None
+            received.error = UnreadableFile(*UNEXPECTED_ERROR)
             outcomes += _write_chunk(con, _Chunk([received], alone, None), landed_at, inbox)
     return outcomes
 
