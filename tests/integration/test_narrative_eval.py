@@ -17,6 +17,9 @@ from ingestion.narrative.evaluate import PRECISION_FLOOR, RECALL_FLOOR, score, s
 from ingestion.synthetic.narrative import generate_narrative_reports, write_narrative_reports
 
 KEY = Path(__file__).resolve().parents[1] / "narrative" / "answer-key.json"
+# Composed reports in forms the development set lacks, keyed before the extractor first ran
+# on them (first run: precision 0.934, recall 0.961; docs/narrative.md).
+HOLDOUT = Path(__file__).resolve().parents[1] / "narrative" / "holdout"
 # The target on reports the team has not seen; our keys must meet it at least.
 TARGET_PRECISION, TARGET_RECALL, TARGET_QUALIFIER = 0.95, 0.90, 0.98
 
@@ -35,6 +38,14 @@ def test_three_real_reports_against_our_key():
     assert result.recall >= TARGET_RECALL, result.output
     assert result.qualifier_right >= TARGET_QUALIFIER, result.output
     assert result.mapped >= 0.5, result.output
+
+
+def test_held_out_reports_meet_the_target():
+    result = score(HOLDOUT)
+    assert result.precision >= TARGET_PRECISION, result.output
+    assert result.recall >= TARGET_RECALL, result.output
+    assert result.qualifier_right >= TARGET_QUALIFIER, result.output
+    assert result.mapped >= 0.75, result.output
 
 
 def test_generated_reports_scored_like_real_ones(tmp_path):

@@ -92,3 +92,54 @@ def test_targets_a_congress_agrees_on_are_targets():
         "tiếp cận thông tin qua các nền tảng số."
     )
     assert [(f.value, f.is_target) for f in found] == [(95, True)]
+
+
+# --- Indicators -------------------------------------------------------------------------
+
+
+def indicators(body: str) -> list[tuple[float, str | None]]:
+    return [(f.value, f.indicator) for f in figures(body) if not f.is_target]
+
+
+def test_a_list_items_label_names_the_figure_its_words_do_not():
+    assert indicators(
+        "Kết nạp hội viên mới: kế hoạch 3.000, thực hiện 3.412, đạt 113,7%.\n"
+        "Hộ phụ nữ thoát nghèo: kế hoạch 800 hộ, thực hiện 756 hộ, đạt 94,5%."
+    ) == [
+        (3412, "members_admitted"),
+        (113.7, None),
+        (756, "prog_households_out_of_poverty"),
+        (94.5, None),
+    ]
+
+
+def test_a_label_of_another_item_is_not_borrowed():
+    # After a ';' the words are another item's: the 12 cases are not the label's members.
+    found = indicators("Kết nạp hội viên mới: thực hiện 215; tiếp nhận 12 trường hợp.")
+    assert found == [(215, "members_admitted"), (12, None)]
+
+
+def test_targets_met_of_the_congress_resolution():
+    assert indicators(
+        "Nhiệm kỳ qua, Hội đã hoàn thành và hoàn thành vượt mức 9/11 chỉ tiêu Nghị quyết "
+        "Đại hội đề ra."
+    ) == [(9, "target_achieved")]
+
+
+def test_catalogue_phrases_for_common_report_wordings():
+    body = (
+        "Các cấp Hội tổ chức gần 400 buổi sinh hoạt chuyên đề. "
+        "Hội tổ chức 04 lớp tập huấn cho 320 lượt cán bộ chi hội. "
+        "Năm 2023, Hội đã hỗ trợ 45 phụ nữ khởi nghiệp. "
+        "Hội vận động xây dựng 168 “Mái ấm tình thương” với tổng trị giá gần 6 tỷ đồng. "
+        "Kinh phí Dự án giải ngân đạt 78,4% kế hoạch vốn được giao."
+    )
+    assert indicators(body) == [
+        (400, "prog_activities"),
+        (4, "members_cadres_training_sessions"),
+        (320, "members_cadres_trained"),
+        (45, "prog_939_women_supported"),
+        (168, "prog_houses_built"),
+        (6_000_000_000, "fin_houses_value"),
+        (78.4, "fin_d8_disbursement_rate"),
+    ]
