@@ -68,13 +68,13 @@ restated as (
         sum(figures.value_whole) as value_whole,
         -- Coverage of the merged figure: an absorbed unit that sent its own figure counts
         -- as all its expected children reporting.
-        sum(
+        cast(sum(
             case
                 when figures.value_source = 'reported' then figures.children_expected
                 else figures.children_reporting
             end
-        ) as children_reporting,
-        sum(figures.children_expected) as children_expected
+        ) as bigint) as children_reporting,
+        cast(sum(figures.children_expected) as bigint) as children_expected
     from own_time as figures
     inner join successor_of
         on figures.unit_code = successor_of.unit_code
