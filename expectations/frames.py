@@ -66,7 +66,8 @@ def prepare_values(values: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
     if "disaggregation" not in frame.columns:
         frame["disaggregation"] = TOTAL
     frame["disaggregation"] = frame["disaggregation"].fillna(TOTAL)
-    for column in ("file_name", "source_row_number", "value_whole", "expected", "expected_vi"):
+    optional = ("file_name", "source_row_number", "received_at", "value_whole", "expected")
+    for column in (*optional, "expected_vi"):
         if column not in frame.columns:
             frame[column] = None
     frame = frame.drop(columns=["period_kind", "period_end", "months"], errors="ignore")
@@ -100,14 +101,32 @@ def values_frame(
     return frame
 
 
-def _totals(values: pd.DataFrame, indicator: str) -> pd.DataFrame:
+# Where a value came from: a finding on two values is attributed to the one received last.
+SOURCE_COLUMNS = ["submission_id", "file_name", "source_row_number", "received_at"]
+
+
+def _totals(values: pd.DataFrame, indicator: str, prefix: str = "whole_") -> pd.DataFrame:
+    """The indicator's totals per unit × period, with where each came from (prefixed)."""
     rows = values[(values.indicator_code == indicator) & (values.disaggregation == TOTAL)]
-    return rows[["unit_code", "period_code", "value"]].rename(columns={"value": indicator})
+    renamed = {"value": indicator} | {c: f"{prefix}{c}" for c in SOURCE_COLUMNS}
+    return rows[["unit_code", "period_code", "value", *SOURCE_COLUMNS]].rename(columns=renamed)
 
 
 def _with_whole(parts: pd.DataFrame, wholes: pd.DataFrame, whole_name: str) -> pd.DataFrame:
     merged = parts.merge(wholes, on=["unit_code", "period_code"], how="left")
-    return merged.rename(columns={whole_name: "whole_value"})
+    return _attribute_latest(merged.rename(columns={whole_name: "whole_value"}), ["whole_"])
+
+
+def _attribute_latest(frame: pd.DataFrame, prefixes: list[str]) -> pd.DataFrame:
+    """A finding on several values names the submission received last: with revisions at
+    the level of the value, the newer one brought the conflict (and is the one to hold)."""
+    frame = frame.reset_index(drop=True)
+    for prefix in prefixes:
+        theirs = pd.to_datetime(frame[f"{prefix}received_at"])
+        later = (theirs > pd.to_datetime(frame["received_at"])).fillna(False).astype(bool)
+        for column in SOURCE_COLUMNS:
+            frame[column] = frame[column].where(~later, frame[f"{prefix}{column}"])
+    return frame
 
 
 def _at_most(frame: pd.DataFrame, whole_en: str, whole_vi: str) -> pd.DataFrame:
@@ -122,8 +141,10 @@ def _at_most(frame: pd.DataFrame, whole_en: str, whole_vi: str) -> pd.DataFrame:
 
 def net_growth_frame(values: pd.DataFrame) -> pd.DataFrame:
     net = values[(values.indicator_code == "members_net_growth") & (values.disaggregation == TOTAL)]
-    frame = net.merge(_totals(values, "members_admitted"), on=["unit_code", "period_code"])
-    frame = frame.merge(_totals(values, "members_lost"), on=["unit_code", "period_code"])
+    admitted = _totals(values, "members_admitted", "admitted_")
+    frame = net.merge(admitted, on=["unit_code", "period_code"])
+    frame = frame.merge(_totals(values, "members_lost", "lost_"), on=["unit_code", "period_code"])
+    frame = _attribute_latest(frame, ["admitted_", "lost_"])
     computed = frame["members_admitted"] - frame["members_lost"]
     frame["gap"] = frame["value"] - computed
     terms = list(zip(frame.members_admitted, frame.members_lost, computed, strict=True))
@@ -150,10 +171,11 @@ def parts_frame(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Every part with its whole: a disaggregated value and the indicator's total; 'a of b'
     (value_whole); a part_of_whole indicator and the indicator its whole is."""
     keys = ["unit_code", "period_code", "indicator_code"]
-    totals = values.loc[values.disaggregation == TOTAL, [*keys, "value"]].rename(
-        columns={"value": "whole_value"}
-    )
+    sources = {c: f"whole_{c}" for c in SOURCE_COLUMNS}
+    totals = values.loc[values.disaggregation == TOTAL, [*keys, "value", *SOURCE_COLUMNS]]
+    totals = totals.rename(columns={"value": "whole_value"} | sources)
     disaggregated = values[values.disaggregation != TOTAL].merge(totals, on=keys, how="left")
+    disaggregated = _attribute_latest(disaggregated, ["whole_"])
     pairs = list(zip(disaggregated.indicator_code, disaggregated.whole_value, strict=True))
     disaggregated["expected"] = [
         f"at most the total {i} = {w:,.0f}" if pd.notna(w) else None for i, w in pairs
@@ -172,12 +194,11 @@ def parts_frame(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     of_indicator["whole_indicator"] = of_indicator.indicator_code.map(
         named.set_index("indicator_code")["denominator_indicator_code"]
     )
-    whole_totals = values.loc[values.disaggregation == TOTAL, [*keys, "value"]].rename(
-        columns={"indicator_code": "whole_indicator", "value": "whole_value"}
-    )
+    whole_totals = totals.rename(columns={"indicator_code": "whole_indicator"})
     of_indicator = of_indicator.merge(
         whole_totals, on=["unit_code", "period_code", "whole_indicator"], how="left"
     )
+    of_indicator = _attribute_latest(of_indicator, ["whole_"])
     pairs = list(zip(of_indicator.whole_indicator, of_indicator.whole_value, strict=True))
     of_indicator["expected"] = [
         f"at most {i} = {w:,.0f}" if pd.notna(w) else None for i, w in pairs

@@ -588,3 +588,19 @@ def test_the_holds_table_and_its_dbt_stand_in_have_the_same_columns(template):
             "order by ordinal_position"
         ).fetchall()
     assert [c for (c,) in columns] == list(HOLD_COLUMNS)
+
+
+def test_a_conflict_between_two_submissions_holds_the_later_one(tmp_path, make_db):
+    """With revisions at the level of the value, a resend of one figure can conflict with a
+    figure an earlier submission sent: the later submission brought the conflict."""
+    earlier = clean_report(submission="sub-first-aaaaaaaa")
+    later = {
+        **row(UNIT, "2025", "women_18_plus", 700, "sub-resend-bbbbbbbb"),
+        "received_at": dt.datetime(2026, 2, 1),
+    }
+    rows = [r for r in earlier if r["indicator_code"] != "women_18_plus"] + [later]
+    (held,) = hold(make_db(tmp_path, rows)).to_dict("records")
+    assert (held["submission_id"], held["rules"]) == (
+        "sub-resend-bbbbbbbb",
+        "members_not_above_women_18_plus",
+    )
