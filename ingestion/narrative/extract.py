@@ -45,6 +45,7 @@ from ingestion.narrative.vocabulary import (
     COUNT_BEFORE_SO,
     COUNTED,
     DATE_WORDS,
+    ESTIMATE_BEFORE,
     FUNCTION_WORDS,
     FURNITURE_MAX_WORDS,
     FURNITURE_WORDS,
@@ -257,6 +258,8 @@ def _candidate(sentence: str, match: re.Match[str]) -> tuple[_Candidate | None, 
     raw = match.group()
     prev = sentence[start - 1] if start else " "
     glued = prev in "-–" and start > 1 and sentence[start - 2].isalpha()
+    if prev == "/" and _PAIRED_WITH_AMOUNT.search(sentence, 0, start):
+        prev = " "  # '286 tỉ đồng/5.920 hộ vay': the amount and how many share it
     if prev.isalnum() or prev in "_/" or glued:
         return None, end  # 'truy cập20', 'bdv001', 'Covid-19', a code's tail
     after = sentence[end:]
@@ -290,6 +293,7 @@ def _candidate(sentence: str, match: re.Match[str]) -> tuple[_Candidate | None, 
     return _Candidate(start, stop, sentence[start:stop], kind), stop
 
 
+_PAIRED_WITH_AMOUNT = re.compile(r"(?:đồng|tỷ|tỉ|triệu|%)\s*/$")
 # Digits without grouping marks this long are a code, never a figure ('19001234').
 _CODE_DIGITS = 7
 _RATE = re.compile(r"\s*/\s*[^\W\d_]")
@@ -355,6 +359,8 @@ def _qualifier(before: str) -> tuple[str, str]:
             key = tuple(written.split())
             if key in _QUALIFIER_KEYS and written in QUALIFIER_CODES:
                 return written, QUALIFIER_CODES[written]
+    if _ends_with(words, ESTIMATE_BEFORE) or " ".join(words) in ESTIMATE_BEFORE:
+        return "", "about"
     return "", "exact"
 
 

@@ -28,6 +28,12 @@ QUALIFIER_CODES: dict[str, str] = {
     "<": "less_than",
 }
 
+# An estimate stated by its verb, the number after it approximate: 'dư nợ ước đạt 1.912 tỉ
+# đồng', 'ước tính đạt', 'ước thực hiện'.
+ESTIMATE_BEFORE: frozenset[str] = frozenset(
+    ["ước đạt", "ước tính đạt", "ước thực hiện", "ước khoảng", "ước tính khoảng"]
+)
+
 # A number right after one of these is a date, a period, an ordinal, a name or a document
 # number: 'ngày 3', 'tháng 10', 'lần thứ 2', 'Dự án 8', 'chương trình 2', 'thôn 3', 'số 23',
 # a unit's or an institution's number: 'Sư đoàn 324', 'Đồn Biên phòng 123', 'Bệnh viện 103'.

@@ -44,6 +44,22 @@ def test_plan_and_result_row_keeps_the_result_and_its_rate():
     assert found == [(3412, None), (113.7, None), (26, None), (21, None), (5, None)]
 
 
+def test_an_estimate_stated_by_its_verb_is_approximate():
+    found = figures("Dư nợ ủy thác ước đạt 1.912 tỉ đồng, ước tính đạt 5.300 hộ vay.")
+    assert [(f.value, f.qualifier) for f in found] == [
+        (1_912_000_000_000, "about"),
+        (5300, "about"),
+    ]
+    assert [f.qualifier for f in figures("Dư nợ ủy thác đạt 1.912 tỉ đồng.")] == ["exact"]
+
+
+def test_an_amount_and_a_count_joined_by_a_slash_are_two_figures():
+    found = figures("+ Dư nợ ủy thác qua Hội: khoảng 286 tỉ đồng/5.920 hộ vay.")
+    assert [(f.value, f.qualifier) for f in found] == [(286_000_000_000, "about"), (5920, "exact")]
+    # A rate stays a rate, and a code's tail stays no figure.
+    assert results("Hội hỗ trợ 2 triệu đồng/hộ cho 15 hộ khó khăn.") == [(15, None)]
+
+
 # --- Non-figures ----------------------------------------------------------------------
 
 
