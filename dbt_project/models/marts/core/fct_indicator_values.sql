@@ -25,7 +25,12 @@ final as (
         value_from_children,
         difference,
         value_whole,
-        {{ rolled_up_coverage_columns(ref('int_values_rolled_up')) }}
+        value_source,
+        -- The roll-up sums counts as hugeint; the published contract says bigint.
+        cast(children_reporting as bigint) as children_reporting,
+        cast(children_expected as bigint) as children_expected,
+        coverage,
+        is_below_coverage
     from rolled_up
 )
 

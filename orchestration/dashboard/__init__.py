@@ -1,0 +1,1 @@
+"""The analysts' dashboard: a Streamlit app that reads only the published database."""
