@@ -495,7 +495,7 @@ def _other_organisation(sentence: str, position: int) -> bool:
         if any(o in named for o in OTHER_ORGANISATIONS):
             return True
     if _is_person(sentence.lstrip(" -–•*")):
-        return _UNION_BY_NAME.search(sentence[:position]) is None
+        return _speaks_for_the_union(sentence[:position]) is False
     if (adverbial := _ADVERBIAL.match(lower)) and not any(
         o in adverbial.group() for o in OTHER_ORGANISATIONS
     ):
@@ -503,12 +503,19 @@ def _other_organisation(sentence: str, position: int) -> bool:
     head = lower[:40]
     # 'Chị Lò Thị Mai đã nuôi 20 con bò': a member's own figures, not the union's.
     if _is_person(sentence[len(sentence) - len(lower) :]):
-        return _UNION_BY_NAME.search(sentence[:position]) is None
+        return _speaks_for_the_union(sentence[:position]) is False
     if not any(head.startswith(o) for o in OTHER_ORGANISATIONS):
         return False
     return _UNION_NAMED.search(sentence[:position]) is None
 
 
+def _speaks_for_the_union(before: str) -> bool:
+    """Whether the person a sentence opens with speaks for the union: it is named ('Hội
+    LHPN …') or she holds its office ('Chị Lê Thị Sen, Chủ tịch Hội, cho biết …')."""
+    return bool(_UNION_BY_NAME.search(before) or _UNION_OFFICER.search(before))
+
+
+_UNION_OFFICER = re.compile(r"\b(?:Phó\s+)?Chủ\s+tịch\s+Hội\b", re.I)
 # A sentence that opens by naming its source: 'Theo …,' up to the first comma.
 _ATTRIBUTION = re.compile(r"[Tt]heo\s[^,]{1,120},")
 _UNION_BY_NAME = re.compile(r"\bHội (?:LHPN|Liên hiệp|Phụ nữ|PN)\b", re.I)

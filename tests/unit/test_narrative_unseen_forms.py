@@ -90,6 +90,13 @@ def test_units_of_an_administrative_merger_are_not_figures():
     assert results(body) == []
 
 
+def test_a_union_officer_speaks_for_the_union_a_member_for_herself():
+    assert results(
+        "Chị Lê Thị Sen, Chủ tịch Hội, cho biết năm qua Hội giúp 24 hộ thoát nghèo."
+    ) == [(24, None)]
+    assert results("Chị Lò Thị Phương, hội viên bản Nà Bó, nuôi 20 con bò.") == []
+
+
 def test_the_union_rearranging_its_own_branches_is_a_figure():
     assert results("Hội đã sắp xếp lại 5 chi hội cho phù hợp địa bàn mới.") == [(5, None)]
 
