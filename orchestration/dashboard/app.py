@@ -117,14 +117,19 @@ def main() -> None:
             .mark_bar()
             .encode(
                 x=alt.X("value:Q", title=name),
-                y=alt.Y("unit_name_vi:N", sort="-x", title=None),
+                y=alt.Y(
+                    "unit_name_vi:N",
+                    sort="-x",
+                    title=None,
+                    axis=alt.Axis(labelOverlap=False, labelLimit=240),
+                ),
                 color=alt.condition(
                     alt.FieldOneOfPredicate(field="unit_code", oneOf=list(chosen.unit_code)),
                     alt.value("#C55A11"),
                     alt.value("#2E75B6"),
                 ),
             )
-            .properties(height=18 * len(ranked))
+            .properties(height=22 * len(ranked))
         )
         st.altair_chart(bars, use_container_width=True)
 

@@ -69,6 +69,8 @@ def programme_outcomes(data: ReportData) -> alt.TopLevelMixin:
             x=alt.X(
                 "value:Q", title="Kết quả toàn quốc (thang logarit)", scale=alt.Scale(type="log")
             ),
+            # Bars start at 1: a log scale has no zero.
+            x2=alt.datum(1),
             y=alt.Y("label:N", sort="-x", title=None),
         )
         .properties(width=WIDTH, height=26 * len(frame))
