@@ -111,7 +111,10 @@ def match_indicator(before: str, after: str, kind: str) -> str | None:
                     scores.append(phrase.words * 2.0 + 1.0)
         if (match := phrase.pattern.search(after_n)) and match.start() <= first_item_end:
             distance = after_n[: match.start()].count(" ")
-            scores.append(phrase.words * weight - distance * 0.5 + 0.5)
+            # A bare noun further on is what another noun belongs to, not what the number
+            # counts: '7 đơn thư của hội viên' counts letters.
+            if weight == 2.0 or distance == 0:
+                scores.append(phrase.words * weight - distance * 0.5 + 0.5)
         for match in phrase.pattern.finditer(near_before):
             # A clause names its subject first ('Với tổng dư nợ các nguồn vốn … là gần 1.293
             # tỷ đồng'): distance before the number costs less than after it.

@@ -166,3 +166,12 @@ def test_catalogue_phrases_for_common_report_wordings():
         (6_000_000_000, "fin_houses_value"),
         (78.4, "fin_d8_disbursement_rate"),
     ]
+
+
+def test_a_bare_noun_further_on_is_not_what_the_number_counts():
+    found = indicators("Hội tiếp nhận 7 đơn thư của hội viên, phụ nữ.")
+    assert found == [(7, None)]
+    assert indicators("Hội LHPN xã có 1.265 hội viên sinh hoạt ở 7 chi hội.") == [
+        (1265, "members_total"),
+        (7, "members_branches"),
+    ]
