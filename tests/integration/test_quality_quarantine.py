@@ -48,24 +48,25 @@ def loans(unit: str, period: str, balance: str, households: str) -> list[tuple]:
 
 
 # Other provinces' loans keep the national total from jumping with the held province's.
+OTHER_PROVINCES = ["P2025-12", "P2025-14", "P2025-15", "P2025-19", "P2025-20", "P2025-22"]
 OTHER_LOANS = [
     row
-    for n in range(7, 17)
+    for unit in [*OTHER_PROVINCES, "P2025-24", "P2025-25", "P2025-31", "P2025-33"]
     for period in ("2024", "2025")
-    for row in loans(f"P2025-{n:02d}", period, "2.000.000.000.000", "40.000")
+    for row in loans(unit, period, "2.000.000.000.000", "40.000")
 ]
 FIRST_BATCH = {
     "members_P2025-04_2025.csv": members("P2025-04", "800", "1000"),
-    "members_P2025-05_2025.csv": members("P2025-05", "850", "1000"),
-    "loans_P2025-06_2024.csv": loans("P2025-06", "2024", "2.100.000.000.000", "41.000"),
+    "members_P2025-08_2025.csv": members("P2025-08", "850", "1000"),
+    "loans_P2025-11_2024.csv": loans("P2025-11", "2024", "2.100.000.000.000", "41.000"),
     "loans_others.csv": OTHER_LOANS,
 }
 SECOND_BATCH = {
     # A revision above its women aged 18+: impossible, no accept can waive it.
     "members_P2025-04_2025_sua.csv": members("P2025-04", "1200", "1000"),
-    "members_P2025-05_2025_sua.csv": members("P2025-05", "900", "1000"),
+    "members_P2025-08_2025_sua.csv": members("P2025-08", "900", "1000"),
     # Trust loans 1,000 times last year (thousands of đồng typed as đồng, or a real event).
-    "loans_P2025-06_2025.csv": loans("P2025-06", "2025", "2.300.000.000.000.000", "42.000"),
+    "loans_P2025-11_2025.csv": loans("P2025-11", "2025", "2.300.000.000.000.000", "42.000"),
 }
 
 
@@ -98,12 +99,15 @@ def decide(defs, instance, submission: str, decision: str, reason: str = ""):
 
 def failures(result: dg.ExecuteInProcessResult) -> str:
     """What failed in a run, for the assertion message."""
-    return "\n".join(
-        f"{e.step_key}: {e.step_failure_data.error.message[-3000:] if e.step_failure_data.error else ''}"
-        f"{e.step_failure_data.user_failure_data.description if e.step_failure_data.user_failure_data else ''}"
-        for e in result.all_events
-        if e.event_type_value == "STEP_FAILURE"
-    )
+    lines = []
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        data = event.step_failure_data
+        error = data.error.message[-3000:] if data.error else ""
+        user = data.user_failure_data.description if data.user_failure_data else ""
+        lines.append(f"{event.step_key}: {error}{user}")
+    return "\n".join(lines)
 
 
 def published(result: dg.ExecuteInProcessResult) -> bool:
@@ -159,19 +163,19 @@ def test_one_units_error_holds_that_submission_and_the_batch_publishes(data_dir)
         assert second.success and published(second), failures(second)
         gate = gate_metadata(second)
         held = {h["file_name"]: h for h in gate["held_files"]}
-        assert set(held) == {"members_P2025-04_2025_sua.csv", "loans_P2025-06_2025.csv"}
+        assert set(held) == {"members_P2025-04_2025_sua.csv", "loans_P2025-11_2025.csv"}
         assert held["members_P2025-04_2025_sua.csv"]["waivable"] is False
         # Far from its own previous year and from the other provinces per household.
-        assert held["loans_P2025-06_2025.csv"]["rules"] == (
+        assert held["loans_P2025-11_2025.csv"]["rules"] == (
             "probable_unit_error, probable_unit_error_among_peers"
         )
-        assert held["loans_P2025-06_2025.csv"]["waivable"] is True
+        assert held["loans_P2025-11_2025.csv"]["waivable"] is True
         assert "không thể chấp nhận" in gate["held_submissions"]
         # The held revision's earlier values are what the analysts read; the rest publishes.
         assert members_published("P2025-04") == 800
-        assert members_published("P2025-05") == 900
-        assert loans_published("P2025-06", "2025") is None
-        assert loans_published("P2025-06", "2024") == 2.1e12
+        assert members_published("P2025-08") == 900
+        assert loans_published("P2025-11", "2025") is None
+        assert loans_published("P2025-11", "2024") == 2.1e12
         checks = {e.check_name: e for e in second.get_asset_check_evaluations()}
         consistency = checks["consistency_errors"]
         assert consistency.passed
@@ -187,12 +191,12 @@ def test_one_units_error_holds_that_submission_and_the_batch_publishes(data_dir)
         assert message.startswith("không thể chấp nhận members_P2025-04_2025_sua.csv")
         assert "từ chối (reject) hoặc trả lại (send_back)" in message
 
-        exceptional = submission_id("loans_P2025-06_2025.csv")
+        exceptional = submission_id("loans_P2025-11_2025.csv")
         assert decide(defs, instance, exceptional[:12], "accept", "đã xác minh").success
 
         third = nightly(defs, instance)
         assert third.success and published(third), failures(third)
-        assert loans_published("P2025-06", "2025") == 2.3e15
+        assert loans_published("P2025-11", "2025") == 2.3e15
         assert members_published("P2025-04") == 800
         held_now = {h["file_name"] for h in gate_metadata(third)["held_files"]}
         assert held_now == set()  # the impossible one stays held from before: not new
@@ -201,7 +205,7 @@ def test_one_units_error_holds_that_submission_and_the_batch_publishes(data_dir)
         states = dict(
             con.execute(
                 "select file_name, review_status from quality.submission_reviews "
-                "where file_name like '%sua%' or file_name like 'loans_P2025-06%'"
+                "where file_name like '%sua%' or file_name like 'loans_P2025-11%'"
             ).fetchall()
         )
         log = con.execute(
@@ -209,6 +213,6 @@ def test_one_units_error_holds_that_submission_and_the_batch_publishes(data_dir)
         ).fetchall()
     assert states == {
         "members_P2025-04_2025_sua.csv": "held",
-        "loans_P2025-06_2025.csv": "accepted",
+        "loans_P2025-11_2025.csv": "accepted",
     }
-    assert log == [("loans_P2025-06_2025.csv", "accept", "nguyen.thi.lan")]
+    assert log == [("loans_P2025-11_2025.csv", "accept", "nguyen.thi.lan")]
