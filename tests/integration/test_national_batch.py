@@ -8,12 +8,18 @@ from collections import Counter
 import duckdb
 import pytest
 
-from expectations.frames import build_over_time_frame, members_vs_women_frame, prepare_values
+from expectations.frames import (
+    HISTORY_GROUP,
+    members_vs_women_frame,
+    over_time_frame,
+    prepare_values,
+)
 from expectations.runner import validate
 from expectations.suites import consistency_rules, over_time_rules
 from ingestion.landing import land_inbox, land_reference
 from ingestion.synthetic import DEFECT_OUTCOMES, SHAPES, NationalBatch, generate_national_batch
 from ingestion.synthetic.content import deadline
+from orchestration.warehouse.dbt_runner import run_dbt
 
 # A month of 2025 communes and a legacy year (provinces and districts), with defects. Before
 # the month, four clean months of the same communes (the over-time rules judge a value
@@ -45,9 +51,14 @@ def landed(tmp_path_factory):
         batch.expected |= part.expected
         batch.received_at |= part.received_at
         batch.rows_written += part.rows_written
-    con = duckdb.connect(str(root / "warehouse.duckdb"))
+    database = root / "warehouse.duckdb"
+    con = duckdb.connect(str(database))
     land_reference(con)
     result = land_inbox(root / "inbox", root / "archive", con)
+    con.close()
+    # The period facts the rules read live in int_periods, built by dbt from the values.
+    run_dbt(["run", "--select", "+int_periods"], database, target_path=root / "dbt_target")
+    con = duckdb.connect(str(database))
     yield batch, result, con
     con.close()
 
@@ -159,9 +170,11 @@ def test_defects_left_to_the_checks_land_as_written_and_are_flagged(landed):
         "v.indicator_code, v.disaggregation order by s.received_at desc) = 1"
     ).df()
     # Only the two frames these defects concern; validate runs the rules of given frames.
+    prepared = prepare_values(values, con.sql("select * from intermediate.int_periods").df())
+    canonical = prepared[prepared.period_kind.notna()].reset_index(drop=True)
     frames = {
-        "members_vs_women": members_vs_women_frame(prepare_values(values)),
-        "over_time": build_over_time_frame(values),
+        "members_vs_women": members_vs_women_frame(prepared),
+        "over_time": over_time_frame(canonical, HISTORY_GROUP),
     }
     outcome = validate(frames, consistency_rules() + over_time_rules())
     flagged = set(
