@@ -243,3 +243,18 @@ def test_rolled_up_values_carry_the_coverage_columns(published):
 def test_the_leadership_workbook_is_written_after_publishing(published):
     reports = sorted(p.name for p in (published.parent / "reports").glob("*.xlsx"))
     assert "bao-cao-2025.xlsx" in reports
+
+
+def test_make_docs_writes_the_docs_site_of_the_published_models(published):
+    import json
+
+    from orchestration.publish.docs_site import build_docs_site
+
+    site = build_docs_site(published)
+    assert site == published.parent / "docs"
+    assert (site / "index.html").exists()
+    catalog = json.loads((site / "catalog.json").read_text())
+    documented = {node["metadata"]["name"] for node in catalog["nodes"].values()}
+    assert documented == published_model_names()
+    dim = next(n for n in catalog["nodes"].values() if n["metadata"]["name"] == "dim_period")
+    assert "tên kỳ báo cáo" in dim["columns"]["period_name_vi"]["comment"]
