@@ -129,6 +129,8 @@ def report_metadata(report: CheckReport, run_id: str) -> dict[str, dg.MetadataVa
         "first_failing_rows": dg.MetadataValue.md(first_rows_table(rows)),
         "submissions_to_review": dg.MetadataValue.md(submissions_to_review(rows)),
         "held_submissions": dg.MetadataValue.md(submissions_to_review(held)),
+        # What a steward reviewing a held submission needs to see: its failing rows.
+        "first_held_rows": dg.MetadataValue.md(first_rows_table(held)),
         "rules": dg.MetadataValue.md(rules_table(report)),
         "review_table": dg.MetadataValue.text(
             f"select * from quality.check_failures where run_id = '{run_id}' "

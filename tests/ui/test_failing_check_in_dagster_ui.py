@@ -1,5 +1,5 @@
 """The steward's screens in a real browser: Debian's headless Chromium, driven by Playwright,
-on the steward server (Dagster's UI behind login) over a run whose blocking check failed.
+on the steward server (Dagster's UI behind login) over a run whose blocking check held a submission.
 
 A crafted bad submission (more members than women aged 18+, a blocking consistency error)
 goes through a real nightly run (tests/ui/conftest.py); the steward logs in through the login
@@ -31,8 +31,9 @@ pytestmark = pytest.mark.ui
 
 STEWARD_JOB = "steward_decision_job"
 LOCATION = "vwu_warehouse"
-# The check's metadata entry with the table of failing rows (orchestration/quality/checks.py).
-FAILING_ROWS_KEY = "first_failing_rows"
+# The check's metadata entry with the held submission's failing rows
+# (orchestration/quality/checks.py).
+FAILING_ROWS_KEY = "first_held_rows"
 REASON = "members above women 18+; resend corrected figures"
 DECISION_CONFIG = """ops:
   record_steward_decision:
