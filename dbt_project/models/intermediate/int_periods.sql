@@ -116,6 +116,12 @@ described as (
         period_start,
         period_end,
         year(period_end) as period_year,
+        -- The whole months a period covers (a year 12, a term 72): money per month divides
+        -- by it. An "as of" date covers none.
+        case
+            when period_kind <> 'date'
+                then datediff('month', period_start, period_end) + 1
+        end as months_covered,
         case when period_kind <> 'term' then (month(period_end) + 5) // 6 end as half_number,
         case
             when period_kind in ('quarter', 'month', 'date') then (month(period_end) + 2) // 3
