@@ -27,6 +27,7 @@ from orchestration.quality.checks import (
 from orchestration.quality.narrative_review import build_narrative_job, narrative_review
 from orchestration.quality.stewardship import build_steward_job
 from orchestration.warehouse.assets import WarehouseTranslator, build_warehouse_assets
+from orchestration.warehouse.resources import WarehouseResource
 
 NIGHTLY_JOB = "nightly_job"
 PIPELINE_TAG = {"vwu/pipeline": "nightly"}  # the run queue admits one such run at a time
@@ -76,7 +77,10 @@ def build_definitions() -> dg.Definitions:
         jobs=[nightly, build_steward_job(PIPELINE_TAG), build_narrative_job(PIPELINE_TAG)],
         schedules=[nightly_schedule],
         sensors=[build_inbox_sensor(nightly)],
-        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)},
+        resources={
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+            "warehouse": WarehouseResource.from_settings(),
+        },
     )
 
 

@@ -1,12 +1,11 @@
 """Landing the inbox into the build database: the first asset of the nightly run."""
 
 import dagster as dg
-import duckdb
 
 from ingestion.landing import DiskFull, land_inbox, land_reference
 from ingestion.limits import LandingLimits
 from orchestration.markdown import md_table
-from orchestration.settings import Settings
+from orchestration.warehouse.resources import WarehouseResource
 
 # The raw tables, keyed as dagster-dbt keys the dbt sources that read them (source, table).
 LANDED_SUBMISSIONS = dg.AssetKey(["inbox", "submissions"])
@@ -34,14 +33,12 @@ RAW_TABLES = {
         "build database, with the reference data (org units, indicator catalogue)."
     ),
 )
-def landed_submissions(context: dg.AssetExecutionContext):
-    settings = Settings.from_env()
-    settings.warehouse_db.parent.mkdir(parents=True, exist_ok=True)
+def landed_submissions(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     try:
-        with duckdb.connect(str(settings.warehouse_db)) as con:
+        with warehouse.connect() as con:
             land_reference(con)
             result = land_inbox(
-                settings.inbox, settings.archive, con, limits=LandingLimits.from_env()
+                warehouse.inbox_path, warehouse.archive_path, con, limits=LandingLimits.from_env()
             )
     except DiskFull as full:
         # Said in words to the operator; the database's own traceback stays in the log.

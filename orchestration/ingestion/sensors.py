@@ -7,7 +7,7 @@ import dagster as dg
 from ingestion.inbox import record_sightings, settled
 from ingestion.landing import inbox_files
 from ingestion.limits import LandingLimits
-from orchestration.settings import Settings
+from orchestration.warehouse.resources import WarehouseResource
 
 
 def inbox_run_key(files) -> str:
@@ -31,8 +31,8 @@ def build_inbox_sensor(job: dg.JobDefinition) -> dg.SensorDefinition:
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Starts the nightly job when submissions wait in the inbox.",
     )
-    def inbox_sensor(context: dg.SensorEvaluationContext):
-        inbox = Settings.from_env().inbox
+    def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
+        inbox = warehouse.inbox_path
         files = inbox_files(inbox)
         if not files:
             return dg.SkipReason("the inbox is empty")

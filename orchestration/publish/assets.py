@@ -16,7 +16,7 @@ import dagster as dg
 from orchestration.publish.publisher import publish_marts
 from orchestration.publish.report_data import ReportError, latest_periods
 from orchestration.publish.workbook import write_report
-from orchestration.settings import Settings
+from orchestration.warehouse.resources import WarehouseResource
 
 PUBLISHED_MARTS = dg.AssetKey("published_marts")
 # The dbt selection of what is published: the one list, kept in dbt_project.yml.
@@ -100,23 +100,24 @@ def build_publish_asset(
         ),
         kinds={"duckdb"},
     )
-    def published_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        settings = Settings.from_env()
+    def published_marts(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
         blocking = blocking_checks_upstream(context.job_def.asset_layer.asset_graph, upstream)
         reasons = unmet_conditions(context.instance, context.run_id, upstream, blocking)
         if reasons:
             raise dg.Failure(
                 description=(
                     "Not published: this run did not build and audit the marts itself. "
-                    f"The published database {settings.published_db} was left as it was. "
+                    f"The published database {warehouse.published_db} was left as it was. "
                     "Run the whole nightly_job. " + "; ".join(reasons[:20])
                 ),
                 metadata={"reasons": dg.MetadataValue.md("\n".join(f"- {r}" for r in reasons))},
                 allow_retries=False,
             )
         publication = publish_marts(
-            settings.warehouse_db,
-            settings.published_db,
+            warehouse.warehouse_path,
+            warehouse.published_path,
             context.run_id,
             tables,
             hold=hold_marker(),
@@ -145,12 +146,13 @@ LEADERSHIP_WORKBOOK = dg.AssetKey("leadership_workbook")
     ),
     kinds={"excel"},
 )
-def leadership_workbook(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    settings = Settings.from_env()
+def leadership_workbook(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     written: dict[str, str] = {}
-    for period in latest_periods(settings.published_db):
+    for period in latest_periods(warehouse.published_path):
         try:
-            written[period] = str(write_report(settings.published_db, period))
+            written[period] = str(write_report(warehouse.published_path, period))
         except ReportError as error:
             # A period without provincial figures has no workbook; the publication stands.
             context.log.warning(f"no workbook for {period}: {error}")

@@ -11,11 +11,9 @@ The aggregate checks (`rolled_up_over_time_*` on int_values_rolled_up, `complete
 on fct_submissions) run after the gate, on the rebuilt tables; their errors block publishing.
 """
 
-import os
 from collections.abc import Mapping
 
 import dagster as dg
-import duckdb
 import pandas as pd
 from dagster_dbt import DbtCliResource
 
@@ -30,7 +28,7 @@ from expectations.gate import (
 )
 from orchestration.markdown import md_text
 from orchestration.project import dbt_project
-from orchestration.settings import Settings
+from orchestration.warehouse.resources import WarehouseResource
 
 GATE_ASSET = dg.AssetKey(["quality", "submission_gate"])
 # The second dbt invocation: the holds' staging view (made again once the holds table
@@ -212,21 +210,18 @@ def build_gate_asset(model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetsDefiniti
             "and everything else goes on to publishing. Lists the held submissions."
         ),
     )
-    def submission_gate(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        settings = Settings.from_env()
-
-        def connect() -> duckdb.DuckDBPyConnection:
-            return duckdb.connect(str(settings.warehouse_db))
-
+    def submission_gate(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ):
         def rebuild() -> None:
             context.log.info(
                 "rebuilding what int_submission_reviews feeds, without the held submissions"
             )
-            os.environ["VWU_WAREHOUSE_DB"] = str(settings.warehouse_db)
+            warehouse.point_dbt_here()
             dbt.cli(REBUILD_ARGS, manifest=dbt_project.manifest_path).wait()
 
         outcome = gate_submissions(
-            connect, rebuild, context.run_id, settings.quality_dir / "data_docs"
+            warehouse.connect, rebuild, context.run_id, warehouse.data_docs_path
         )
         for hold in outcome.holds.to_dict("records"):
             context.log.warning(
@@ -258,11 +253,10 @@ def build_aggregate_checks(model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetChe
         ],
         description="Rolled-up aggregates over time and completeness, after the gate.",
     )
-    def aggregate_checks(context: dg.AssetCheckExecutionContext):
-        settings = Settings.from_env()
+    def aggregate_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         run_id = context.op_execution_context.run_id
-        with duckdb.connect(str(settings.warehouse_db)) as con:
-            reports = check_aggregates(con, run_id, settings.quality_dir / "data_docs")
+        with warehouse.connect() as con:
+            reports = check_aggregates(con, run_id, warehouse.data_docs_path)
         for report in reports:
             yield _result(report, targets[report.spec.name], run_id, context.log)
 

@@ -21,9 +21,13 @@ from ingestion.narrative_review.decisions import (
 from ingestion.narrative_review.review import REVIEW_HEADER, reports_to_review, review_rows
 from orchestration.ingestion.assets import LANDED_SUBMISSIONS
 from orchestration.markdown import md_table, md_text
-from orchestration.pipeline_lock import locked_in_process_executor
-from orchestration.quality.stewardship import authenticated_steward
-from orchestration.settings import Settings
+from orchestration.quality.decision_jobs import (
+    authenticated_steward,
+    decision_connection,
+    decision_job,
+    decision_output,
+)
+from orchestration.warehouse.resources import WarehouseResource
 
 NARRATIVE_JOB = "narrative_decision_job"
 NARRATIVE_VALUES = dg.AssetKey(["inbox", "narrative_values"])
@@ -76,8 +80,10 @@ def review_metadata(
         "indicator, unit, period, quote); decide with narrative_decision_job."
     ),
 )
-def narrative_review(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    with duckdb.connect(str(Settings.from_env().warehouse_db)) as con:
+def narrative_review(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
         ensure_raw_schema(con)
         metadata = review_metadata(con)
     context.log.info(
@@ -112,25 +118,21 @@ class NarrativeDecisionConfig(dg.Config):
     "the accepted ones."
 )
 def record_narrative_review(
-    context: dg.OpExecutionContext, config: NarrativeDecisionConfig
+    context: dg.OpExecutionContext, config: NarrativeDecisionConfig, warehouse: WarehouseResource
 ) -> dg.Output:
     steward = authenticated_steward(context.run)
-    with duckdb.connect(str(Settings.from_env().warehouse_db)) as con:
-        ensure_raw_schema(con)
-        try:
-            recorded = record_narrative_decision(
-                con,
-                config.submission_id,
-                config.decision,
-                steward,
-                figures=config.figures,
-                indicator=config.indicator,
-                unit=config.unit,
-                period=config.period,
-                reason=config.reason,
-            )
-        except NarrativeDecisionError as exc:
-            raise dg.Failure(description=str(exc), allow_retries=False) from exc
+    with decision_connection(warehouse, NarrativeDecisionError) as con:
+        recorded = record_narrative_decision(
+            con,
+            config.submission_id,
+            config.decision,
+            steward,
+            figures=config.figures,
+            indicator=config.indicator,
+            unit=config.unit,
+            period=config.period,
+            reason=config.reason,
+        )
         review = review_metadata(con, recorded.submission_id)
     context.log_event(
         dg.AssetMaterialization(
@@ -144,31 +146,21 @@ def record_narrative_review(
         f"{list(recorded.accepted)}, rejected {list(recorded.rejected)}, corrected "
         f"{list(recorded.corrected)}"
     )
-    return dg.Output(
-        recorded.decision_id,
-        metadata={
-            "submission_id": recorded.submission_id,
-            "file_name": recorded.file_name,
-            "decision": recorded.decision.value,
+    return decision_output(
+        recorded,
+        {
             "accepted": str(list(recorded.accepted)),
             "rejected": str(list(recorded.rejected)),
             "corrected": str(list(recorded.corrected)),
             "release_id": recorded.release_id or "",
-            "reason": recorded.reason,
-            "steward": recorded.steward,
-            "decided_at": recorded.decided_at.isoformat(),
         },
     )
 
 
 def build_narrative_job(tags: dict[str, str]) -> dg.JobDefinition:
-    @dg.job(
-        name=NARRATIVE_JOB,
-        tags=tags,
-        executor_def=locked_in_process_executor,
-        description="A steward accepts, corrects or rejects the figures of a narrative report.",
+    return decision_job(
+        NARRATIVE_JOB,
+        record_narrative_review,
+        tags,
+        "A steward accepts, corrects or rejects the figures of a narrative report.",
     )
-    def narrative_decision_job() -> None:
-        record_narrative_review()
-
-    return narrative_decision_job

@@ -9,15 +9,17 @@ warnings (and its over-time errors, statistical judgements) waived by the qualit
 """
 
 import dagster as dg
-import duckdb
 from pydantic import Field
 
 from expectations.review import ensure_quality_schema
 from expectations.stewardship import Decision, DecisionError, record_decision
-from ingestion.landing import ensure_raw_schema
-from orchestration.pipeline_lock import locked_in_process_executor
-from orchestration.settings import Settings
-from orchestration.webserver import USER_TAG
+from orchestration.quality.decision_jobs import (
+    authenticated_steward,
+    decision_connection,
+    decision_job,
+    decision_output,
+)
+from orchestration.warehouse.resources import WarehouseResource
 
 STEWARD_JOB = "steward_decision_job"
 
@@ -34,66 +36,27 @@ class StewardDecisionConfig(dg.Config):
     reason: str = Field(default="", description="Why; required to reject or send back.")
 
 
-class NoAuthenticatedSteward(dg.Failure):
-    """The run does not name a logged-in steward: it was not launched through the server."""
-
-
-def authenticated_steward(run: dg.DagsterRun) -> str:
-    """Who decides: the user the steward server logged in, never a name typed in the form."""
-    user = run.tags.get(USER_TAG, "").strip()
-    if not user:
-        raise NoAuthenticatedSteward(
-            description=(
-                "Không ghi quyết định: lần chạy này không mang tên người kiểm duyệt đã đăng "
-                "nhập. Hãy quyết định từ giao diện (make ui / make serve) sau khi đăng nhập. / "
-                f"Not recorded: this run has no {USER_TAG} tag naming a logged-in steward; "
-                "decide from the steward server (make ui / make serve) after logging in."
-            ),
-            allow_retries=False,
-        )
-    return user
-
-
 @dg.op(description="Record one steward decision in the audit table raw.steward_decisions.")
 def record_steward_decision(
-    context: dg.OpExecutionContext, config: StewardDecisionConfig
+    context: dg.OpExecutionContext, config: StewardDecisionConfig, warehouse: WarehouseResource
 ) -> dg.Output:
     steward = authenticated_steward(context.run)
-    settings = Settings.from_env()
-    with duckdb.connect(str(settings.warehouse_db)) as con:
-        ensure_raw_schema(con)
-        try:
-            recorded = record_decision(
-                con, config.submission_id, config.decision, config.reason, steward
-            )
-        except DecisionError as exc:
-            raise dg.Failure(description=str(exc)) from exc
+    with decision_connection(warehouse, DecisionError) as con:
+        recorded = record_decision(
+            con, config.submission_id, config.decision, config.reason, steward
+        )
         ensure_quality_schema(con)  # the decision shows in quality.submission_reviews
     context.log.info(
         f"{recorded.steward} decided to {recorded.decision.value} {recorded.file_name} "
         f"({recorded.submission_id[:12]}): {recorded.reason or 'no reason given'}"
     )
-    return dg.Output(
-        recorded.decision_id,
-        metadata={
-            "submission_id": recorded.submission_id,
-            "file_name": recorded.file_name,
-            "decision": recorded.decision.value,
-            "reason": recorded.reason,
-            "steward": recorded.steward,
-            "decided_at": recorded.decided_at.isoformat(),
-        },
-    )
+    return decision_output(recorded)
 
 
 def build_steward_job(tags: dict[str, str]) -> dg.JobDefinition:
-    @dg.job(
-        name=STEWARD_JOB,
-        tags=tags,
-        executor_def=locked_in_process_executor,
-        description="A steward accepts, rejects or sends back one submission, with a reason.",
+    return decision_job(
+        STEWARD_JOB,
+        record_steward_decision,
+        tags,
+        "A steward accepts, rejects or sends back one submission, with a reason.",
     )
-    def steward_decision_job() -> None:
-        record_steward_decision()
-
-    return steward_decision_job

@@ -1,14 +1,19 @@
 """The dbt models as Dagster assets; the body only runs `dbt build`, the SQL is in dbt_project/."""
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from pydantic import Field
 
 from orchestration.project import dbt_project
-from orchestration.settings import Settings
+from orchestration.warehouse.reference_state import (
+    last_built_fingerprint,
+    record_built_fingerprint,
+    reference_fingerprint,
+)
+from orchestration.warehouse.resources import WarehouseResource
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -20,9 +25,21 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return "warehouse_" + fqn[1] if len(fqn) > 2 else "warehouse"
 
 
-def dbt_build_args() -> list[str]:
-    """Kept pure so tests can check the CLI arguments without running dbt."""
-    return ["build"]
+class DbtConfig(dg.Config):
+    full_refresh: bool = Field(
+        default=False,
+        description="Rebuild every incremental model from all of history (docs/operations.md). "
+        "Done anyway when the reference data changed since the last successful build.",
+    )
+
+
+def needs_full_refresh(config: DbtConfig, reference_changed: bool) -> bool:
+    return config.full_refresh or reference_changed
+
+
+def dbt_build_args(config: DbtConfig, reference_changed: bool) -> list[str]:
+    """The `dbt build` command line; pure, so tests check it case by case without dbt."""
+    return ["build", *(["--full-refresh"] if needs_full_refresh(config, reference_changed) else [])]
 
 
 def build_warehouse_assets() -> dg.AssetsDefinition:
@@ -31,10 +48,32 @@ def build_warehouse_assets() -> dg.AssetsDefinition:
         project=dbt_project,
         dagster_dbt_translator=WarehouseTranslator(),
     )
-    def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        # dbt's profile reads the build database's path from the environment of the dbt
-        # process, which dagster-dbt copies from ours at this moment.
-        os.environ["VWU_WAREHOUSE_DB"] = str(Settings.from_env().warehouse_db)
-        yield from dbt.cli(dbt_build_args(), context=context).stream()
+    def warehouse_models(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+        config: DbtConfig,
+    ):
+        with warehouse.connect() as con:
+            fingerprint = reference_fingerprint(con)
+            reference_changed = last_built_fingerprint(con) != fingerprint
+        if reference_changed:
+            context.log.info(
+                "the reference data changed since the last successful build (or there was "
+                "none): every incremental model is rebuilt in full"
+            )
+        warehouse.point_dbt_here()
+        yield from dbt.cli(dbt_build_args(config, reference_changed), context=context).stream()
+        if context.is_subset:
+            # Models left out of this run were not refreshed: the next whole build is.
+            return
+        # Reached only when dbt succeeded: stream() raises on a failed build.
+        with warehouse.connect() as con:
+            record_built_fingerprint(
+                con,
+                fingerprint,
+                context.run_id,
+                needs_full_refresh(config, reference_changed),
+            )
 
     return warehouse_models

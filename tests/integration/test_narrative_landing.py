@@ -27,6 +27,7 @@ from orchestration.quality.narrative_review import (
 )
 from orchestration.settings import Settings
 from orchestration.warehouse.dbt_runner import run_dbt
+from orchestration.warehouse.resources import WarehouseResource
 from orchestration.webserver import USER_TAG
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -115,6 +116,7 @@ def decide(instance: dg.DagsterInstance, steward: str, **config) -> dg.ExecuteIn
         instance=instance,
         tags={USER_TAG: steward},
         raise_on_error=False,
+        resources={"warehouse": WarehouseResource.from_settings()},
     )
 
 
@@ -178,7 +180,11 @@ def test_reports_from_the_inbox_reach_the_facts_only_as_the_steward_decides(data
 
     with dg.instance_for_test() as instance:
         # The review in the UI: the asset's metadata has a table per report waiting.
-        review = dg.materialize([narrative_review], instance=instance)
+        review = dg.materialize(
+            [narrative_review],
+            instance=instance,
+            resources={"warehouse": WarehouseResource.from_settings()},
+        )
         assert review.success
         (event,) = review.get_asset_materialization_events()
         materialization = event.materialization
