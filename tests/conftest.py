@@ -8,6 +8,8 @@ import pytest
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # Files written by a test are complete at once: no settle time (tests of it set their own).
 os.environ.setdefault("VWU_LIMIT_SETTLE_SECONDS", "0")
+# Test data are small: dbt's own per-node work dominates, so several models and tests at once.
+os.environ.setdefault("VWU_DBT_THREADS", "4")
 
 # Settings that would point a test at another data directory than its own.
 PATH_SETTINGS = (
