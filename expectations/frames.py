@@ -4,9 +4,10 @@ Every frame carries the standard columns of a failing row (ROW_COLUMNS) so that 
 row can be shown to a steward and written to the review table, plus the derived columns a
 rule judges. What the catalogue says of an indicator (a count, may be negative, a rate that
 may exceed 100, what to compare it per) comes from the catalogue as staging exposes it
-(stg_reference__indicators); what a period is (kind, last day, months) from int_periods.
-`expected` says what was expected in English (the log, the review table), `expected_vi` the
-same for the steward.
+(stg_reference__indicators); what a period is (kind, last day, months it covers) from
+int_periods; a value's history and its statistics from int_value_history. `expected` says
+what was expected in English (the log, the review table), `expected_vi` the same for the
+steward.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from expectations.history import history_stats
 from expectations.suites import (
     MATERIAL_CHANGE,
+    MIN_HISTORY,
     MIN_HISTORY_UNIT_ERROR,
     MIN_PEERS,
     PEER_MATERIAL_LOG10,
@@ -40,23 +41,15 @@ ROW_COLUMNS = [
 TOTAL = "total"
 MEMBERS_TOTAL, WOMEN_18_PLUS = "members_total", "women_18_plus"
 MEMBER_KIND_PARTS = {"members_by_kind", "members_residential"}
-# The grouping of a value's own history: the same series, periods of the same kind.
-HISTORY_GROUP = ["unit_code", "indicator_code", "disaggregation", "period_kind"]
+PERIOD_COLUMNS = ["period_code", "period_kind", "period_end", "months_covered"]
 
 
 def period_table(periods: pd.DataFrame) -> pd.DataFrame:
-    """int_periods → period_code, period_kind, period_end, months (months the period covers)."""
-    start = pd.to_datetime(periods["period_start"])
-    end = pd.to_datetime(periods["period_end"])
-    months = (end.dt.year - start.dt.year) * 12 + (end.dt.month - start.dt.month) + 1
-    return pd.DataFrame(
-        {
-            "period_code": periods["period_code"].astype(str),
-            "period_kind": periods["period_kind"],
-            "period_end": end,
-            "months": months.where(periods["period_kind"] != "date"),
-        }
-    ).drop_duplicates("period_code")
+    """The facts of int_periods the rules use: kind, last day, months covered."""
+    table = periods[PERIOD_COLUMNS].copy()
+    table["period_code"] = table["period_code"].astype(str)
+    table["period_end"] = pd.to_datetime(table["period_end"])
+    return table
 
 
 def prepare_values(values: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
@@ -70,7 +63,7 @@ def prepare_values(values: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
     for column in (*optional, "expected_vi"):
         if column not in frame.columns:
             frame[column] = None
-    frame = frame.drop(columns=["period_kind", "period_end", "months"], errors="ignore")
+    frame = frame.drop(columns=PERIOD_COLUMNS[1:], errors="ignore")
     frame = frame.merge(period_table(periods), on="period_code", how="left")
     frame["period_is_canonical"] = frame["period_kind"].notna()
     return frame
@@ -225,10 +218,11 @@ def money_frame(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
         values.disaggregation == TOTAL, ["unit_code", "period_code", "indicator_code", "value"]
     ].rename(columns={"indicator_code": "beneficiary", "value": "beneficiaries"})
     frame = money.merge(beneficiaries, on=["unit_code", "period_code", "beneficiary"])
-    frame = frame[(frame.beneficiaries > 0) & frame.months.notna()].reset_index(drop=True)
+    frame = frame[(frame.beneficiaries > 0) & frame.months_covered.notna()]
+    frame = frame.reset_index(drop=True)
     low = frame.indicator_code.map(bounded["plausible_per_beneficiary_min_vnd"]).astype(float)
     high = frame.indicator_code.map(bounded["plausible_per_beneficiary_max_vnd"]).astype(float)
-    per_month = frame["value"] / frame["beneficiaries"] / frame["months"].astype(float)
+    per_month = frame["value"] / frame["beneficiaries"] / frame["months_covered"].astype(float)
     frame["bounds_factor"] = np.where(
         per_month > high, per_month / high, np.where(per_month < low, per_month / low, 1.0)
     )
@@ -243,12 +237,12 @@ def money_frame(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def over_time_frame(values: pd.DataFrame, group: list[str]) -> pd.DataFrame:
-    """Each value with its history's statistics and the two judged columns: the z-score
-    warning needs MIN_HISTORY earlier values, the unit-error rule MIN_HISTORY_UNIT_ERROR."""
-    stats = history_stats(values, group)
-    frame = values.reset_index(drop=True).copy()
-    frame = frame.join(stats)
+def over_time_frame(history: pd.DataFrame) -> pd.DataFrame:
+    """Each value with its history's statistics (rows of int_value_history) and the two
+    judged columns: the z-score warning needs MIN_HISTORY earlier values, the unit-error
+    rule MIN_HISTORY_UNIT_ERROR."""
+    frame = history.reset_index(drop=True).copy()
+    frame["judged"] = frame["history_count"] >= MIN_HISTORY
     z = frame["modified_z"]
     outside = (frame["value"] < frame["history_min"]) | (frame["value"] > frame["history_max"])
     change = (frame["value"] - frame["history_median"]).abs()
@@ -292,23 +286,10 @@ def over_time_frame(values: pd.DataFrame, group: list[str]) -> pd.DataFrame:
     return frame
 
 
-def rolled_up_frame(rolled_up: pd.DataFrame) -> pd.DataFrame:
-    """Derived aggregates on the 2025 map (what analysts read), with their history.
-
-    A unit's own reported figure (value_source 'reported') is judged with its submission,
-    where a steward's accept can waive it; a derived total under the coverage threshold is
-    not published as a total (is_below_coverage), so neither is judged nor history here."""
-    keep = rolled_up.borders == "2025"
-    if "value_source" in rolled_up.columns:
-        keep &= rolled_up.value_source.fillna("derived") != "reported"
-    if "is_below_coverage" in rolled_up.columns:
-        keep &= ~rolled_up.is_below_coverage.fillna(False).astype(bool)
-    frame = rolled_up[keep].copy()
-    frame["period_end"] = pd.to_datetime(frame["period_end"])
-    for column in ("submission_id", "file_name", "source_row_number"):
-        frame[column] = None
-    frame["disaggregation"] = frame["disaggregation"].fillna(TOTAL)
-    frame = over_time_frame(frame.reset_index(drop=True), HISTORY_GROUP)
+def rolled_up_frame(history: pd.DataFrame) -> pd.DataFrame:
+    """Derived aggregates on the 2025 map (what analysts read) with their history: the
+    rolled_up rows of int_value_history, which says which aggregates are judged."""
+    frame = over_time_frame(history)
     frame["expected"] = frame["expected"].map(
         lambda text: f"{text}; look at the children's submissions" if text else None
     )
@@ -320,7 +301,7 @@ def rolled_up_frame(rolled_up: pd.DataFrame) -> pd.DataFrame:
 
 def _modified_z(log_values: pd.Series, groups: list[pd.Series]) -> tuple[pd.Series, ...]:
     """(peer count, peer median, modified z) of each value within its group; the same
-    fallbacks as the history statistics when the MAD is 0 (expectations/history.py)."""
+    fallbacks as the history statistics when the MAD is 0 (macros/modified_z.sql)."""
     grouped = log_values.groupby(groups)
     count = grouped.transform("count")
     median = grouped.transform("median")
@@ -427,9 +408,11 @@ def submission_frames(
     catalogue: pd.DataFrame,
     periods: pd.DataFrame,
     unit_levels: pd.Series,
+    history: pd.DataFrame,
 ) -> dict[str, pd.DataFrame]:
     """The frames of the rules on submitted values: contract, consistency, over time (the
-    value against its own history) and cross-section (against its peers)."""
+    value against its own history: the submitted rows of int_value_history) and
+    cross-section (against its peers)."""
     prepared = prepare_values(values, periods)
     checked = values_frame(prepared, catalogue, set(unit_levels.index))
     # The arithmetic of the other frames needs numbers; a value column of another type is
@@ -443,6 +426,6 @@ def submission_frames(
         "member_parts": member_parts_frame(prepared),
         "parts": parts_frame(prepared, catalogue),
         "money": money_frame(prepared, catalogue),
-        "over_time": over_time_frame(canonical, HISTORY_GROUP),
+        "over_time": over_time_frame(history),
         "cross_section": cross_section_frame(canonical, catalogue, unit_levels),
     }

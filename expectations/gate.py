@@ -33,6 +33,7 @@ import duckdb
 import pandas as pd
 
 from expectations.frames import completeness_frame, rolled_up_frame, submission_frames
+from expectations.history import HISTORY_MODEL, read_history
 from expectations.review import (
     ensure_quality_schema,
     prune_failures,
@@ -65,21 +66,11 @@ MODEL_SCHEMAS = {
     ROLLED_UP_MODEL: "intermediate",
     REVIEWS_MODEL: "intermediate",
     PERIODS_MODEL: "intermediate",
+    HISTORY_MODEL: "intermediate",
     EXPECTED_REPORTS_MODEL: "core",
     CATALOGUE_MODEL: "staging",
     ORG_UNITS_MODEL: "staging",
 }
-ROLLED_UP_COLUMNS = [
-    "borders",
-    "unit_code",
-    "unit_level",
-    "period_code",
-    "period_kind",
-    "period_end",
-    "indicator_code",
-    "disaggregation",
-    "value",
-]
 EXPECTED_REPORT_COLUMNS = [
     "unit_code",
     "period_code",
@@ -198,8 +189,12 @@ def table_columns(con: duckdb.DuckDBPyConnection, model: str) -> list[str]:
     ]
 
 
+def _relation(model: str) -> str:
+    return f"{MODEL_SCHEMAS.get(model, 'raw')}.{model}"
+
+
 def _read(con: duckdb.DuckDBPyConnection, model: str) -> pd.DataFrame:
-    return con.sql(f"select * from {MODEL_SCHEMAS.get(model, 'raw')}.{model}").df()
+    return con.sql(f"select * from {_relation(model)}").df()
 
 
 def missing_reason(
@@ -224,7 +219,14 @@ def missing_reason(
 
 
 def _submission_inputs(con: duckdb.DuckDBPyConnection) -> str | None:
-    models = [VALUES_MODEL, CATALOGUE_MODEL, ORG_UNITS_MODEL, PERIODS_MODEL, REVIEWS_MODEL]
+    models = [
+        VALUES_MODEL,
+        CATALOGUE_MODEL,
+        ORG_UNITS_MODEL,
+        PERIODS_MODEL,
+        REVIEWS_MODEL,
+        HISTORY_MODEL,
+    ]
     return next((r for r in (missing_reason(con, m) for m in models) if r), None)
 
 
@@ -321,7 +323,11 @@ def screen_submissions(
     catalogue = _read(con, CATALOGUE_MODEL)
     units = _read(con, ORG_UNITS_MODEL).set_index("unit_code")["unit_level"]
     frames = submission_frames(
-        _read(con, VALUES_MODEL), catalogue, _read(con, PERIODS_MODEL), units
+        _read(con, VALUES_MODEL),
+        catalogue,
+        _read(con, PERIODS_MODEL),
+        units,
+        read_history(con, _relation(HISTORY_MODEL), "submitted"),
     )
     exceed = catalogue.loc[catalogue.rate_may_exceed_100.astype(bool), "indicator_code"]
     rules = submission_rules(catalogue.indicator_code.tolist(), sorted(exceed))
@@ -450,11 +456,14 @@ def check_aggregates(
     rules = aggregate_rules()
     frames: dict[str, pd.DataFrame] = {}
     missing: dict[str, str] = {}
-    reason = missing_reason(con, ROLLED_UP_MODEL, ROLLED_UP_COLUMNS)
+    # The aggregates are judged on their history (int_value_history, built from the
+    # roll-up); the roll-up is named first when it is the table missing.
+    reason = missing_reason(con, ROLLED_UP_MODEL) or missing_reason(con, HISTORY_MODEL)
     if reason:
         missing[ROLLED_UP_FRAME] = reason
     else:
-        frames[ROLLED_UP_FRAME] = rolled_up_frame(_read(con, ROLLED_UP_MODEL))
+        history = read_history(con, _relation(HISTORY_MODEL), "rolled_up")
+        frames[ROLLED_UP_FRAME] = rolled_up_frame(history)
     reason = missing_reason(con, EXPECTED_REPORTS_MODEL, EXPECTED_REPORT_COLUMNS)
     if reason:
         missing["completeness"] = reason

@@ -1,15 +1,16 @@
-"""The runner and the history statistics, with real Great Expectations and DuckDB, no database
-file: failing rows collected in full, table-level failures shown, the modified z-score exact."""
+"""The runner and the frames, with real Great Expectations, no database file: failing rows
+collected in full, table-level failures shown, a period int_periods does not know flagged.
+The history statistics are dbt's (int_value_history: its unit test checks a hand-computed
+modified z-score; tests/integration/test_quality_suites.py runs the rules on it)."""
 
 import datetime as dt
 
 import pandas as pd
 import pytest
 
-from expectations.frames import HISTORY_GROUP, over_time_frame, prepare_values
-from expectations.history import history_stats
+from expectations.frames import prepare_values
 from expectations.runner import validate
-from expectations.suites import contract_rules, over_time_rules
+from expectations.suites import contract_rules
 from expectations.vietnamese import vi_number, vi_significant
 
 INDICATORS = ["members_total", "members_lost"]
@@ -47,6 +48,7 @@ def month_periods(year: int = 2025) -> pd.DataFrame:
             "period_kind": "month",
             "period_start": starts,
             "period_end": ends,
+            "months_covered": 1,
         }
     )
 
@@ -68,32 +70,6 @@ def test_a_table_level_failure_is_one_row_naming_the_rule():
     )
     assert row["severity"] == "error" and row["submission_id"] is None
     assert row["expected"].startswith("a number")
-
-
-def test_modified_z_score_against_a_hand_computed_value():
-    history = [10.0, 12.0, 11.0, 13.0, 30.0]  # median 12, |x - 12| = 2 0 1 1 18, MAD 1
-    frame = prepare_values(
-        values([(f"2025-{m:02d}", "members_total", v) for m, v in enumerate([*history, 20.0], 1)]),
-        month_periods(),
-    )
-    stats = history_stats(frame, HISTORY_GROUP)
-    last = stats.iloc[-1]
-    assert (last.history_count, last.history_median, last.history_mad) == (5, 12.0, 1.0)
-    assert last.modified_z == pytest.approx(0.6745 * 8 / 1)
-    assert list(stats.judged) == [False] * 4 + [True, True]
-
-
-def test_the_z_score_needs_four_earlier_values_a_unit_error_one():
-    rows = [(f"2025-{m:02d}", "members_total", v) for m, v in enumerate([5, 5, 5, 20], 1)]
-    frame = over_time_frame(prepare_values(values(rows), month_periods()), HISTORY_GROUP)
-    outcome = validate({"over_time": frame}, over_time_rules())
-    assert outcome.failing_rows.empty  # three earlier values are not enough for the z-score
-    rows = [("2025-01", "members_total", 5.0), ("2025-02", "members_total", 5000.0)]
-    frame = over_time_frame(prepare_values(values(rows), month_periods()), HISTORY_GROUP)
-    outcome = validate({"over_time": frame}, over_time_rules())
-    (failing,) = outcome.failing_rows.to_dict("records")
-    assert (failing["rule"], failing["value"]) == ("probable_unit_error", 5000.0)
-    assert "gấp 1.000 lần trung vị" in failing["expected_vi"]
 
 
 def test_a_period_not_in_int_periods_is_not_canonical():

@@ -8,12 +8,8 @@ from collections import Counter
 import duckdb
 import pytest
 
-from expectations.frames import (
-    HISTORY_GROUP,
-    members_vs_women_frame,
-    over_time_frame,
-    prepare_values,
-)
+from expectations.frames import members_vs_women_frame, over_time_frame, prepare_values
+from expectations.history import read_history
 from expectations.runner import validate
 from expectations.suites import consistency_rules, over_time_rules
 from ingestion.landing import land_inbox, land_reference
@@ -56,8 +52,9 @@ def landed(tmp_path_factory):
     land_reference(con)
     result = land_inbox(root / "inbox", root / "archive", con)
     con.close()
-    # The period facts the rules read live in int_periods, built by dbt from the values.
-    run_dbt(["run", "--select", "+int_periods"], database, target_path=root / "dbt_target")
+    # The facts, the period facts and the history statistics the rules read are dbt's.
+    select = ["+int_value_history", "+int_periods"]
+    run_dbt(["run", "--threads", "4", "--select", *select], database, root / "dbt_target")
     con = duckdb.connect(str(database))
     yield batch, result, con
     con.close()
@@ -161,20 +158,14 @@ def test_nfd_files_land_whole_once_normalised(landed):
 
 def test_defects_left_to_the_checks_land_as_written_and_are_flagged(landed):
     batch, _, con = landed
-    # The values as the facts would hold them: a revision's rows replace its original's.
-    values = con.sql(
-        "select v.unit_code, v.period_code, v.indicator_code, v.disaggregation, v.value, "
-        "v.value_whole, v.submission_id, s.file_name, v.row_number as source_row_number "
-        "from raw.submission_values v join raw.submissions s using (submission_id) "
-        "qualify row_number() over (partition by v.unit_code, v.period_code, "
-        "v.indicator_code, v.disaggregation order by s.received_at desc) = 1"
-    ).df()
-    # Only the two frames these defects concern; validate runs the rules of given frames.
+    # The facts as dbt built them, as the gate reads them. Only the two frames these defects
+    # concern; validate runs the rules of given frames.
+    values = con.sql("select * from intermediate.int_values_latest_revision").df()
     prepared = prepare_values(values, con.sql("select * from intermediate.int_periods").df())
-    canonical = prepared[prepared.period_kind.notna()].reset_index(drop=True)
+    history = read_history(con, "intermediate.int_value_history", "submitted")
     frames = {
         "members_vs_women": members_vs_women_frame(prepared),
-        "over_time": over_time_frame(canonical, HISTORY_GROUP),
+        "over_time": over_time_frame(history),
     }
     outcome = validate(frames, consistency_rules() + over_time_rules())
     flagged = set(

@@ -1,8 +1,9 @@
 """Each check of the gate fails on a crafted submission and passes on a clean one.
 
 Real DuckDB build databases with the checked tables made by hand (the dbt models' names and
-columns), real Great Expectations, no Dagster: expectations.gate.run_suite is what the asset
-checks call.
+columns), the history statistics computed from them by int_value_history's own compiled SQL,
+real Great Expectations, no Dagster: expectations.gate.screen_submissions and
+check_aggregates are what the gate asset and the aggregate checks call.
 """
 
 import datetime as dt
@@ -24,13 +25,15 @@ from orchestration.warehouse.dbt_runner import run_dbt
 CHECKED_AT = dt.datetime(2026, 3, 1, 2, 0)
 UNIT = "P2025-01"
 # What the gate reads besides the values: the catalogue and org units through staging, the
-# periods and the review state (dbt builds them on the template).
+# periods, the review state and the history statistics (dbt builds them on the template).
 GATE_INPUTS = [
     "stg_reference__indicators",
     "stg_reference__org_units",
     "int_periods",
     "int_submission_reviews",
+    "int_value_history",
 ]
+HISTORY_SQL = "compiled/vwu_warehouse/models/intermediate/int_value_history.sql"
 
 
 def row(unit, period, indicator, value, submission=None, disaggregation="total", whole=None):
@@ -74,9 +77,10 @@ def monthly_history(values: list[float], indicator="members_total", unit=UNIT) -
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
+def template(tmp_path_factory) -> tuple[Path, str]:
     """A build database with the raw schema, the reference tables and the models the gate
-    reads besides the values, built by dbt; copied per test."""
+    reads besides the values, built by dbt, copied per test; and int_value_history's SQL as
+    dbt compiled it for that database."""
     folder = tmp_path_factory.mktemp("template")
     db = folder / "warehouse.duckdb"
     with duckdb.connect(str(db)) as con:
@@ -85,7 +89,11 @@ def template(tmp_path_factory) -> Path:
         ensure_quality_schema(con)  # the holds table, as the gate's first run leaves it
     select = [f"+{model}" for model in GATE_INPUTS]
     run_dbt(["run", "--threads", "4", "--select", *select], db, folder / "target")
-    return db
+    with duckdb.connect(str(db)) as con:
+        # The tests make the values and the roll-up by hand: plain tables in their place.
+        con.execute("drop view intermediate.int_values_rolled_up")
+        con.execute("drop table intermediate.int_values_latest_revision")
+    return db, (folder / "target" / HISTORY_SQL).read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -93,30 +101,48 @@ def make_db(template):
     return lambda *args, **kwargs: build_db(template, *args, **kwargs)
 
 
-def build_db(template: Path, path: Path, values: list[dict], rolled_up=None, expected=None):
+def rolled_up_table(con: duckdb.DuckDBPyConnection, rows: list[dict] | None) -> None:
+    """The roll-up as given; none given: an empty one with the model's columns that read."""
+    if rows is not None:
+        con.register("t", pd.DataFrame(rows))
+        con.execute("create table intermediate.int_values_rolled_up as from t")
+        con.unregister("t")
+        return
+    con.execute(
+        "create table intermediate.int_values_rolled_up (borders varchar, unit_code varchar, "
+        "period_code varchar, indicator_code varchar, disaggregation varchar, "
+        "period_kind varchar, period_end date, value double, value_source varchar, "
+        "is_below_coverage boolean)"
+    )
+
+
+def build_db(template, path: Path, values: list[dict], rolled_up=None, expected=None):
+    """A copy of the template with these values, roll-up and expected reports, and the
+    history statistics dbt's compiled int_value_history computes from them. No roll-up
+    given: no roll-up table (the aggregates check fails closed)."""
+    template_db, history_sql = template
     path.mkdir(parents=True, exist_ok=True)
     db = path / "warehouse.duckdb"
-    shutil.copyfile(template, db)
+    shutil.copyfile(template_db, db)
     frame = pd.DataFrame(values)
     with duckdb.connect(str(db)) as con:
-        con.execute("create schema if not exists intermediate")
         con.execute("create schema if not exists core")
         con.register("v", frame)
         con.execute("create or replace table intermediate.int_values_latest_revision as from v")
+        rolled_up_table(con, rolled_up)
+        con.execute(f"create or replace table intermediate.int_value_history as {history_sql}")
+        if rolled_up is None:
+            con.execute("drop table intermediate.int_values_rolled_up")
         con.execute(
             "insert into raw.submissions by name select distinct submission_id, file_name, "
             "'' as archived_path, received_at, received_at as landed_at, 'long_csv' as shape, "
             "'accepted' as status, 1 as rows_read, 1 as rows_accepted, 0 as rows_rejected "
             "from v"
         )
-        for name, table, schema in (
-            ("int_values_rolled_up", rolled_up, "intermediate"),
-            ("fct_submissions", expected, "core"),
-        ):
-            if table is not None:
-                con.register("t", pd.DataFrame(table))
-                con.execute(f"create table {schema}.{name} as from t")
-                con.unregister("t")
+        if expected is not None:
+            con.register("t", pd.DataFrame(expected))
+            con.execute("create table core.fct_submissions as from t")
+            con.unregister("t")
     return db
 
 
@@ -371,6 +397,8 @@ def rolled(values: list[float], unit="P2025-01") -> list[dict]:
             "value_reported": None,
             "value_from_children": v,
             "difference": None,
+            "value_source": "derived",
+            "is_below_coverage": False,
         }
         for m, v in enumerate(values, start=1)
     ]
@@ -581,7 +609,7 @@ def test_the_holds_table_and_its_dbt_stand_in_have_the_same_columns(template):
     with its columns before the gate first runs (the template was built before it)."""
     from expectations.review import HOLD_COLUMNS
 
-    with duckdb.connect(str(template), read_only=True) as con:
+    with duckdb.connect(str(template[0]), read_only=True) as con:
         columns = con.execute(
             "select column_name from information_schema.columns "
             "where table_schema = 'staging' and table_name = 'stg_quality__submission_holds' "
