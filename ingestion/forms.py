@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ingestion.normalise import parse_period
 from ingestion.normalise.units import CATALOGUE_UNIT_VI
-from ingestion.readers.form_workbook import write_form
 from ingestion.reference.catalogue import load_catalogue
 from ingestion.reference.org_units import load_org_units
+from ingestion.writers.form_workbook import write_form
 
 
 class FormRequestError(ValueError):

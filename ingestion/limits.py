@@ -23,7 +23,7 @@ from xml.parsers import expat
 
 import numpy as np
 
-from ingestion.readers.long_table import UnreadableFile
+from ingestion.readers.table import UnreadableFile
 
 MIB = 1024 * 1024
 

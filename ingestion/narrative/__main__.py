@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ingestion.narrative import extract_report, read_document
-from ingestion.readers.long_table import UnreadableFile
+from ingestion.readers.table import UnreadableFile
 
 
 def _lines(path: Path, targets: bool) -> list[dict]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion.normalise import decode_bytes, to_nfc
-from ingestion.readers.long_table import UnreadableFile
+from ingestion.readers.table import UnreadableFile
 
 __all__ = [
     "NARRATIVE_SUFFIXES",

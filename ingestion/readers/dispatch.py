@@ -6,16 +6,12 @@ from pathlib import Path
 import pyarrow as pa
 
 from ingestion.readers.json_form import read_json_submission
-from ingestion.readers.long_table import UnreadableFile, read_long_csv
+from ingestion.readers.long_table import read_long_csv
 from ingestion.readers.skips import skipped_table, split_skipped
+from ingestion.readers.table import LONG_COLUMNS, UnreadableFile, empty_texts
 from ingestion.readers.workbook import is_plain, read_workbook
 from ingestion.readers.xlsx_fast import open_fast, read_long_fast
-from ingestion.readers.xlsx_long import (
-    LONG_COLUMNS,
-    empty_texts,
-    open_workbook,
-    read_long_workbook,
-)
+from ingestion.readers.xlsx_long import open_workbook, read_long_workbook
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".json")
 # The columns every reader's rows are given in, whatever the shape: where the row is, its

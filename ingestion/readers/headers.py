@@ -9,7 +9,7 @@ measure) starts with 'Đơn vị' (unit), so prefix matching would file it under
 from __future__ import annotations
 
 from ingestion.normalise.text import fold
-from ingestion.readers.long_table import REQUIRED_COLUMNS, UnreadableFile
+from ingestion.readers.table import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, UnreadableFile
 
 __all__ = [
     "COLUMN_LABELS_VI",
@@ -19,10 +19,6 @@ __all__ = [
     "canonical_column",
     "map_header",
 ]
-
-# Optional columns every reader carries (as empty text when the submission has none), so
-# that all readers hand the landing step tables of the same shape.
-OPTIONAL_COLUMNS = ("unit_of_measure", "programme", "disaggregation", "note")
 
 # Vietnamese label of each canonical column, for error messages a submitter can act on.
 COLUMN_LABELS_VI = {

@@ -19,8 +19,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from ingestion.normalise.text import to_nfc
-from ingestion.readers.long_table import LongTable, UnreadableFile, decode_text
-from ingestion.readers.xlsx_long import long_table
+from ingestion.readers.table import LongTable, UnreadableFile, decode_text, long_table
 
 __all__ = ["load_schema", "read_json_submission"]
 

@@ -1,4 +1,4 @@
-"""The long shape: one row per unit × period × indicator, as CSV.
+"""The long shape as text: one row per unit × period × indicator, as CSV.
 
 The reader keeps every cell as the text that was sent; parsing values is the landing step's
 job, so that a cell that cannot be read is rejected with its row and reason, never dropped.
@@ -11,53 +11,25 @@ import io
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ingestion.normalise import decode_bytes
+from ingestion.readers.headers import canonical_column, map_header
+from ingestion.readers.table import (
+    LONG_COLUMNS,
+    REQUIRED_COLUMNS,
+    LongTable,
+    UnreadableFile,
+    blank_in_every,
+    decode_text,
+    empty_texts,
+    row_number_array,
+)
 
-REQUIRED_COLUMNS = ("unit", "period", "indicator", "value")
 log = logging.getLogger(__name__)
 _THREADED_PARSE_CHARS = 4_000_000
-
-
-class UnreadableFile(ValueError):
-    """The whole file cannot be read; `reason_en` / `reason_vi` say why, for the submitter."""
-
-    def __init__(self, reason_en: str, reason_vi: str):
-        super().__init__(reason_en)
-        self.reason_en = reason_en
-        self.reason_vi = reason_vi
-
-
-@dataclass(frozen=True)
-class LongTable:
-    """Rows of text with their 1-based row number in the file (the header is row 1), and
-    the rows skipped before the header (skips.SKIPPED_COLUMNS tuples)."""
-
-    rows: pa.Table  # columns: row_number, unit, period, indicator, value_text
-    skipped: tuple[tuple, ...] = ()
-
-
-def decode_text(data: bytes) -> str:
-    """Text of a file in UTF-8 (with or without BOM), UTF-16 or Windows-1258, as NFC.
-
-    Damaged Vietnamese (replacement characters, mojibake, dropped or '?' diacritics) rejects
-    the whole file: names and labels read wrongly would match the wrong unit or indicator.
-    """
-    decoded = decode_bytes(data)
-    if decoded.damaged:
-        log.info("damaged text (%s): %s", decoded.encoding, decoded.damage_reason)
-        raise UnreadableFile(
-            f"the Vietnamese text in the file is damaged ({decoded.damage_reason}; read as "
-            f"{decoded.encoding}); save it again as CSV UTF-8 and send it again",
-            "chữ tiếng Việt trong tệp bị lỗi (mất dấu, sai bảng mã hoặc ký tự lạ); hãy lưu lại "
-            "dạng CSV UTF-8 và gửi lại",
-        )
-    return decoded.text
 
 
 # A line and its ending: \r\n, \n, or \r alone (Excel for Mac's "CSV (Macintosh)").
@@ -95,8 +67,6 @@ def _header_position(text: str) -> tuple[str, int, int, list[str]]:
     required columns when split by one of DELIMITERS. A file whose header is found nowhere
     is read from its first record that is not blank, by the delimiter that splits its first
     line most, so that map_header gives the reason."""
-    from ingestion.readers.headers import canonical_column
-
     starts = [0]
     for number, line in enumerate(_lines(text)):
         if number > 4 * HEADER_SEARCH_LINES:
@@ -141,8 +111,6 @@ def _row_numbers(text: str, rows: int, delimiter: str = ",", first: int = 2) -> 
     blank line and no value over several lines, and the rows are numbered from 2; otherwise
     (rare) the CSV module numbers the records.
     """
-    from ingestion.readers.xlsx_long import row_number_array
-
     if text.count("\n") - text.endswith("\n") == rows:
         return row_number_array(first, rows)
     records = csv.reader(_lines(text), delimiter=delimiter)
@@ -192,10 +160,6 @@ def read_long_csv(data: bytes) -> LongTable:
             f"cấu trúc tệp CSV bị lỗi{at_vi}: có dòng nhiều hoặc ít cột hơn dòng tiêu đề, hoặc "
             "dấu ngoặc kép không được đóng",
         ) from exc
-    # headers.py builds on this module's errors, so it is imported here, not at the top.
-    from ingestion.readers.headers import map_header
-    from ingestion.readers.xlsx_long import LONG_COLUMNS, blank_in_every, empty_texts
-
     mapping = map_header(table.column_names)
     numbers = _row_numbers(body, table.num_rows, delimiter, first=lines_before + 2)
     # A row blank in every column (',,,' as a spreadsheet saves an emptied row) is dropped,

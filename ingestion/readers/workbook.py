@@ -39,10 +39,9 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ingestion.normalise.text import fold, to_nfc
-from ingestion.readers.headers import REQUIRED_COLUMNS, canonical_column, map_header
-from ingestion.readers.long_table import UnreadableFile
+from ingestion.readers.headers import canonical_column, map_header
+from ingestion.readers.table import LONG_COLUMNS, REQUIRED_COLUMNS, UnreadableFile
 from ingestion.readers.xlsx_long import (
-    LONG_COLUMNS,
     cell_text,
     open_workbook,
     sheet_values,

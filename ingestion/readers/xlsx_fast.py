@@ -34,13 +34,16 @@ import pyarrow.compute as pc
 
 from ingestion.normalise.text import to_nfc, without_marks
 from ingestion.readers.headers import VALUE_SYNONYMS, map_header
-from ingestion.readers.long_table import LongTable, UnreadableFile
-from ingestion.readers.xlsx_long import (
+from ingestion.readers.table import (
+    LongTable,
+    UnreadableFile,
     blank_in_every,
     empty_texts,
     long_table,
-    nfc_texts,
     row_number_array,
+)
+from ingestion.readers.xlsx_long import (
+    nfc_texts,
     text_column,
     value_text,
     whole_numbers_text,

@@ -22,30 +22,30 @@ import io
 import logging
 import operator
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from ingestion.normalise.text import to_nfc
-from ingestion.readers.headers import OPTIONAL_COLUMNS, map_header
-from ingestion.readers.long_table import LongTable, UnreadableFile
+from ingestion.readers.headers import map_header
+from ingestion.readers.table import (
+    LongTable,
+    UnreadableFile,
+    blank_in_every,
+    long_table,
+    row_number_array,
+)
 
 __all__ = [
-    "LONG_COLUMNS",
-    "blank_in_every",
     "cell_text",
-    "empty_texts",
-    "long_table",
     "nfc_texts",
     "open_workbook",
     "read_long_workbook",
     "read_long_xlsx",
-    "row_number_array",
     "text_column",
     "typed_numbers",
     "value_text",
@@ -53,10 +53,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-# Columns of the table every reader returns, after row_number.
-LONG_COLUMNS = ("unit", "period", "indicator", "value_text", *OPTIONAL_COLUMNS)
-
 
 _EXACT_FLOAT_LIMIT = 1e15  # below it a whole float prints exactly as an integer
 
@@ -123,37 +119,6 @@ def sheet_values(sheet: CalamineSheet) -> list[list[Any]]:
             f"the sheet {sheet.name!r} cannot be read; open it in Excel, save it, send it again",
             f"không đọc được trang tính {sheet.name!r}; hãy mở bằng Excel, lưu lại rồi gửi lại",
         ) from exc
-
-
-def row_number_array(first: int, count: int) -> pa.Array:
-    """first, first + 1, ... as int64 (numpy's arange, taken without a copy: a Python range
-    is read number by number)."""
-    return pa.array(np.arange(first, first + count, dtype=np.int64))
-
-
-def empty_texts(count: int) -> pa.Array:
-    return pa.repeat(pa.scalar("", pa.string()), count)
-
-
-def long_table(
-    row_numbers: list[int] | pa.Array, columns: Mapping[str, list[str] | pa.Array]
-) -> LongTable:
-    """A LongTable with row_number and LONG_COLUMNS (plus any extra columns given)."""
-    n = len(row_numbers)
-    numbers = (
-        row_numbers if isinstance(row_numbers, pa.Array) else pa.array(row_numbers, type=pa.int64())
-    )
-    arrays: dict[str, pa.Array] = {"row_number": numbers}
-
-    def text(values: list[str] | pa.Array) -> pa.Array:
-        return values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
-
-    for name in LONG_COLUMNS:
-        arrays[name] = text(columns[name]) if name in columns else empty_texts(n)
-    for name, values in columns.items():
-        if name not in arrays:
-            arrays[name] = text(values)
-    return LongTable(rows=pa.table(arrays))
 
 
 def _blank(value: Any) -> bool:
@@ -228,23 +193,6 @@ def column_cells(rows: list[list[Any]], index: int, width: int) -> list[Any]:
     if index < width:
         return list(map(operator.itemgetter(index), rows))
     return [row[index] if index < len(row) else "" for row in rows]
-
-
-def blank_in_every(texts: Sequence[pa.Array | pa.ChunkedArray]) -> pa.Array | None:
-    """For each row, whether its cell is blank (empty or only whitespace) in every one of
-    these text columns; None when no row is (found column by column, stopping early: the
-    unit column alone usually shows there is none).
-
-    Arrow's utf8_is_space accepts the characters str.isspace() does (a unit test checks every
-    code point), so no blank cell is missed.
-    """
-    candidates = None
-    for column in texts:
-        blank = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
-        candidates = blank if candidates is None else pc.and_(candidates, blank)
-        if not pc.any(candidates).as_py():
-            return None
-    return candidates
 
 
 def _blank_rows(body: list[list[Any]], texts: list[pa.Array]) -> list[int]:

@@ -22,9 +22,9 @@ import openpyxl
 
 from ingestion.inbox import record_sightings
 from ingestion.normalise import decode_bytes, encode_cp1258
-from ingestion.readers.form_workbook import SHEET_TITLES, write_form
 from ingestion.reference.catalogue import load_catalogue
 from ingestion.synthetic.spelling import COLUMNS, HEADERS
+from ingestion.writers.form_workbook import SHEET_TITLES, write_form
 
 SHAPES = ("long_csv", "long_xlsx", "reporting_form", "json_form")
 SUFFIX = {"long_csv": ".csv", "long_xlsx": ".xlsx", "reporting_form": ".xlsx", "json_form": ".json"}

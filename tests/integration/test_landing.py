@@ -174,7 +174,7 @@ def test_each_shape_lands_through_the_inbox(tmp_path, con):
 
     import openpyxl
 
-    from ingestion.readers.form_workbook import write_form
+    from ingestion.writers.form_workbook import write_form
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -32,9 +32,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from ingestion.readers.headers import map_header
-from ingestion.readers.long_table import LongTable, UnreadableFile, decode_text, read_long_csv
+from ingestion.readers.long_table import read_long_csv
+from ingestion.readers.table import LONG_COLUMNS, LongTable, UnreadableFile, decode_text
 from ingestion.readers.xlsx_fast import read_long_fast
-from ingestion.readers.xlsx_long import LONG_COLUMNS, read_long_xlsx
+from ingestion.readers.xlsx_long import read_long_xlsx
 from ingestion.synthetic import generate_national_batch
 
 # --- the reference: the cell-by-cell definitions --------------------------------------------

@@ -10,10 +10,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from ingestion.readers.form_workbook import read_form, write_form
+from ingestion.readers.form_workbook import read_form
 from ingestion.readers.json_form import read_json_submission
-from ingestion.readers.long_table import LongTable, UnreadableFile
+from ingestion.readers.table import LongTable, UnreadableFile
 from ingestion.readers.xlsx_long import cell_text, read_long_xlsx
+from ingestion.writers.form_workbook import write_form
 
 LONG_COLUMNS = [
     "row_number",

@@ -8,7 +8,7 @@ import pytest
 from ingestion.cells import fast_numbers, fast_values, normalised_cells
 from ingestion.landing import every_row_kept
 from ingestion.normalise import parse_vn_number
-from ingestion.readers.xlsx_long import LONG_COLUMNS
+from ingestion.readers.table import LONG_COLUMNS
 
 
 def _texts_in_fast_forms(seed: int, count: int) -> list[str]:

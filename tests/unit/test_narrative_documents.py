@@ -19,7 +19,7 @@ from ingestion.narrative import (
 )
 from ingestion.narrative.__main__ import main as cli
 from ingestion.normalise import encode_cp1258
-from ingestion.readers.long_table import UnreadableFile
+from ingestion.readers.table import UnreadableFile
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 TITLE = "Hội LHPN huyện Thủ Thừa tổng kết công tác Hội năm 2023"

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from ingestion.readers.headers import canonical_column, map_header
-from ingestion.readers.long_table import UnreadableFile
+from ingestion.readers.table import UnreadableFile
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from ingestion.readers.xlsx_long import cell_text, column_cells, row_number_array, text_column
+from ingestion.readers.table import row_number_array
+from ingestion.readers.xlsx_long import cell_text, column_cells, text_column
 
 _KINDS: list[Any] = [
     "",

@@ -17,7 +17,7 @@ import pytest
 from openpyxl.styles import Font
 
 from ingestion.readers.dispatch import read_submission
-from ingestion.readers.long_table import UnreadableFile
+from ingestion.readers.table import UnreadableFile
 from ingestion.readers.xlsx_fast import header_in_row_one, read_long_fast
 from ingestion.readers.xlsx_long import read_long_xlsx
 

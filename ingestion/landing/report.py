@@ -1,0 +1,117 @@
+"""The submitter report: what became of a file, in Vietnamese first, beside its archived copy;
+and the record of reports written, so a report lost to a crash is written on the next run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from ingestion.landing.archive import create_new
+from ingestion.landing.outcome import FileOutcome
+
+REPORT_SUFFIX = ".report.txt"
+REPORT_ROWS_LISTED = 200
+
+
+def write_submitter_report(
+    con: duckdb.DuckDBPyConnection, archived: Path, outcome: FileOutcome
+) -> Path:
+    """A short report for the unit that sent the file, beside the archived copy.
+
+    Vietnamese first: it goes back to the unit. The full list stays in raw.rejections.
+    """
+    # This file's rejections: the same bytes rejected whole under another name before keep
+    # theirs (a resend under a fixed name).
+    rows = con.execute(
+        "select distinct row_number, column_name, cell_text, reason_vi, reason_en "
+        "from raw.rejections where submission_id = ? and file_name = ? "
+        "order by row_number nulls first, column_name",
+        [outcome.submission_id, outcome.file_name],
+    ).fetchall()
+    lines = [
+        f"Tệp / file: {outcome.file_name}",
+        f"Mã bài nộp / submission: {outcome.submission_id}",
+        f"Số dòng đọc / rows read: {outcome.rows_read}; nhận / accepted: {outcome.rows_accepted};"
+        f" từ chối / rejected: {outcome.rows_rejected}",
+        "",
+    ]
+    for row_number, column, cell, reason_vi, reason_en in rows[:REPORT_ROWS_LISTED]:
+        where = "cả tệp / whole file" if row_number is None else f"dòng / row {row_number}"
+        cell_part = f", cột / column {column} = {cell!r}" if column else ""
+        lines.append(f"- {where}{cell_part}: {reason_vi} / {reason_en}")
+    if len(rows) > REPORT_ROWS_LISTED:
+        lines.append(
+            f"... và {len(rows) - REPORT_ROWS_LISTED} lỗi khác / and "
+            f"{len(rows) - REPORT_ROWS_LISTED} more"
+        )
+    listed = REPORT_ROWS_LISTED
+    lines += skipped_report_lines(con, outcome.submission_id, outcome.file_name, listed)
+    report = archived.with_name(archived.name + REPORT_SUFFIX)
+    # Private like the archive it sits in; written whole under a temporary name, so that a
+    # crash never leaves half a report that the next run would take as written.
+    partial = report.with_name(report.name + ".partial")
+    partial.unlink(missing_ok=True)
+    with create_new(partial) as out:
+        out.write(("\n".join(lines) + "\n").encode("utf-8"))
+    partial.replace(report)
+    return report
+
+
+def skipped_report_lines(con, submission_id: str, file_name: str, listed: int) -> list[str]:
+    """The submitter report's lines for what was skipped, Vietnamese first."""
+    rows = con.execute(
+        "select distinct row_number, source_location, cell_text, reason_vi, reason_en "
+        "from raw.skipped_rows where submission_id = ? and file_name = ? "
+        "order by row_number nulls first, source_location",
+        [submission_id, file_name],
+    ).fetchall()
+    if not rows:
+        return []
+    lines = ["", f"Bỏ qua / skipped: {len(rows)}"]
+    for row_number, location, cell, reason_vi, reason_en in rows[:listed]:
+        if row_number is None:
+            where = f"trang / sheet {location}"
+        else:
+            where = f"dòng / row {row_number}" + (f" ({location})" if location else "")
+        cell_part = f" = {cell!r}" if cell else ""
+        lines.append(f"- {where}{cell_part}: {reason_vi} / {reason_en}")
+    if len(rows) > listed:
+        lines.append(f"... và {len(rows) - listed} dòng khác / and {len(rows) - listed} more")
+    return lines
+
+
+def record_reports(con: duckdb.DuckDBPyConnection, reports: list[tuple]) -> None:
+    if reports:
+        con.executemany("insert into raw.submitter_reports values (?, ?, ?)", reports)
+
+
+def write_missing_reports(con: duckdb.DuckDBPyConnection, at: dt.datetime) -> int:
+    """Write the submitter report of every submission that needs one and has none recorded
+    (a run that died between its landing commit and its reports); returns how many were
+    written. Reports already on disk from before the record existed are recorded only."""
+    missing = con.execute(
+        """
+        select submission_id, file_name, archived_path, status, rows_read, rows_accepted,
+            rows_rejected
+        from raw.submissions as s
+        where status in ('rejected', 'partially_accepted')
+            and not exists (
+                select 1 from raw.submitter_reports as r where r.submission_id = s.submission_id
+            )
+        """
+    ).fetchall()
+    recorded, written = [], 0
+    for sid, name, archived_path, status, read, accepted, rejected in missing:
+        archived = Path(archived_path)
+        if not archived.name or not archived.parent.is_dir():
+            continue  # no archived copy here to write beside (a database made by hand)
+        report = archived.with_name(archived.name + REPORT_SUFFIX)
+        if not report.exists():
+            outcome = FileOutcome(name, sid, status, read, accepted, rejected)
+            write_submitter_report(con, archived, outcome)
+            written += 1
+        recorded.append((sid, str(report), at))
+    record_reports(con, recorded)
+    return written
