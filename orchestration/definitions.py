@@ -7,13 +7,13 @@ module reads no environment variable and parses no dbt manifest.
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtManifestAssetSelection
+from dagster_dbt import DbtCliResource, DbtManifestAssetSelection, DbtProject
 
 from expectations.gate import EXPECTED_REPORTS_MODEL, ROLLED_UP_MODEL, VALUES_MODEL
 from orchestration.ingestion.assets import landed_submissions
 from orchestration.ingestion.sensors import build_inbox_sensor
 from orchestration.pipeline_lock import locked_in_process_executor
-from orchestration.project import DBT_EXECUTABLE, dbt_project, ensure_manifest
+from orchestration.project import DBT_EXECUTABLE, dbt_project, load_manifest, prepared_manifest
 from orchestration.publish.assets import (
     PUBLISHED_DBT_SELECT,
     build_publish_asset,
@@ -23,6 +23,9 @@ from orchestration.quality.checks import (
     blocking_check_assets,
     build_gate_asset,
     build_quality_checks,
+    checked_models,
+    require_gate_reads,
+    resolve_relations,
 )
 from orchestration.quality.narrative_review import build_narrative_job, narrative_review
 from orchestration.quality.stewardship import build_steward_job
@@ -33,13 +36,17 @@ NIGHTLY_JOB = "nightly_job"
 PIPELINE_TAG = {"vwu/pipeline": "nightly"}  # the run queue admits one such run at a time
 
 
-def build_definitions() -> dg.Definitions:
-    ensure_manifest()
-    warehouse = build_warehouse_assets()
-    checked_models = {VALUES_MODEL, ROLLED_UP_MODEL, EXPECTED_REPORTS_MODEL}
-    model_keys = {key.path[-1]: key for key in warehouse.keys if key.path[-1] in checked_models}
+def build_definitions(project: DbtProject = dbt_project) -> dg.Definitions:
+    """The code location's definitions, for `project` (tests give another dbt project)."""
+    manifest = load_manifest(prepared_manifest(project))
+    # Every table a check reads is resolved now, at load: a model gone from the project
+    # stops the code location with its name, not a run with a check that finds no table.
+    require_gate_reads(resolve_relations(manifest, checked_models()))
+    warehouse = build_warehouse_assets(project)
+    with_checks = {VALUES_MODEL, ROLLED_UP_MODEL, EXPECTED_REPORTS_MODEL}
+    model_keys = {key.path[-1]: key for key in warehouse.keys if key.path[-1] in with_checks}
     published = DbtManifestAssetSelection.build(
-        manifest=dbt_project.manifest_path,
+        manifest=manifest,
         select=PUBLISHED_DBT_SELECT,
         dagster_dbt_translator=WarehouseTranslator(),
     ).resolve([warehouse])
@@ -78,7 +85,7 @@ def build_definitions() -> dg.Definitions:
         schedules=[nightly_schedule],
         sensors=[build_inbox_sensor(nightly)],
         resources={
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+            "dbt": DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE),
             "warehouse": WarehouseResource.from_settings(),
         },
     )

@@ -11,13 +11,15 @@ The aggregate checks (`rolled_up_over_time_*` on int_values_rolled_up, `complete
 on fct_submissions) run after the gate, on the rebuilt tables; their errors block publishing.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import dagster as dg
 import pandas as pd
 from dagster_dbt import DbtCliResource
 
 from expectations.gate import (
+    MODEL_SCHEMAS,
     VALUES_MODEL,
     CheckReport,
     CheckSpec,
@@ -48,6 +50,57 @@ SHOWN_COLUMNS = {
     "expected_vi": "expected",
     "rule": "rule",
 }
+
+
+class CheckedModelMissing(RuntimeError):
+    """A model the quality checks read is not in dbt's manifest: the code location does not
+    load, rather than a blocking check finding no table at run time."""
+
+
+def checked_models() -> list[str]:
+    """The dbt models the gate and the aggregate checks read (expectations.gate's list)."""
+    return sorted(MODEL_SCHEMAS)
+
+
+def resolve_relations(manifest: Mapping[str, Any], models: Iterable[str]) -> dict[str, str]:
+    """dbt model name → the relation (schema.alias) dbt builds it as, read from the manifest.
+
+    Raises CheckedModelMissing naming every model the manifest lacks.
+    """
+    nodes = {
+        node["name"]: node
+        for node in manifest.get("nodes", {}).values()
+        if node.get("resource_type") == "model"
+    }
+    wanted = sorted(set(models))
+    absent = [model for model in wanted if model not in nodes]
+    if absent:
+        raise CheckedModelMissing(
+            "The quality checks read dbt models that dbt's manifest does not have: "
+            f"{', '.join(absent)}. A blocking check would find no table to check. Restore the "
+            "model, or change what the check reads (expectations/gate.py), then run "
+            "`make manifest`."
+        )
+    return {
+        model: f"{nodes[model]['schema']}.{nodes[model].get('alias') or model}" for model in wanted
+    }
+
+
+def require_gate_reads(relations: Mapping[str, str]) -> None:
+    """The gate reads each model where dbt builds it; raise CheckedModelMissing otherwise.
+
+    expectations.gate still names its tables itself (MODEL_SCHEMAS); until it takes these
+    relations as an argument, a model dbt builds elsewhere stops the load here.
+    """
+    moved = [
+        f"{model}: dbt builds {relation}, the gate reads {MODEL_SCHEMAS[model]}.{model}"
+        for model, relation in sorted(relations.items())
+        if relation != f"{MODEL_SCHEMAS[model]}.{model}"
+    ]
+    if moved:
+        raise CheckedModelMissing(
+            "The quality checks would read tables dbt does not build: " + "; ".join(moved)
+        )
 
 
 def _cell(value: object) -> str:

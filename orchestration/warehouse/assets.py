@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from pydantic import Field
 
 from orchestration.project import dbt_project
@@ -42,10 +42,10 @@ def dbt_build_args(config: DbtConfig, reference_changed: bool) -> list[str]:
     return ["build", *(["--full-refresh"] if needs_full_refresh(config, reference_changed) else [])]
 
 
-def build_warehouse_assets() -> dg.AssetsDefinition:
+def build_warehouse_assets(project: DbtProject = dbt_project) -> dg.AssetsDefinition:
     @dbt_assets(
-        manifest=dbt_project.manifest_path,
-        project=dbt_project,
+        manifest=project.manifest_path,
+        project=project,
         dagster_dbt_translator=WarehouseTranslator(),
     )
     def warehouse_models(

@@ -1,13 +1,21 @@
-"""The code location loads as `dagster dev` loads it, with the job, schedule and sensor."""
+"""The code location loads as `dagster dev` loads it, with the job, schedule and sensor; it
+does not load without a manifest, with a stale one, or with one that lacks a checked model."""
 
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
+from dagster_dbt import DbtProject
 
+from expectations.gate import ROLLED_UP_MODEL
 from orchestration.definitions import NIGHTLY_JOB, build_definitions
 from orchestration.ingestion.sensors import inbox_run_key
+from orchestration.project import DBT_PROJECT_DIR, ManifestMissing, dbt_project, load_manifest
+from orchestration.quality.checks import CheckedModelMissing
 from orchestration.settings import REPO_ROOT
 
 
@@ -102,3 +110,48 @@ def test_inbox_sensor_requests_a_run_only_for_waiting_files(data_dir):
         request = sensor(dg.build_sensor_context(instance=instance, resources=defs.resources))
         assert isinstance(request, dg.RunRequest)
         assert request.run_key == inbox_run_key([inbox / "a.csv"])
+
+
+def dbt_project_copy(tmp_path: Path, manifest: dict | None) -> DbtProject:
+    """The dbt project copied without its artefacts, with `manifest` as its manifest."""
+    folder = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, folder, ignore=shutil.ignore_patterns("target", "logs"))
+    if manifest is not None:
+        (folder / "target").mkdir()
+        (folder / "target" / "manifest.json").write_text(json.dumps(manifest))
+    return DbtProject(project_dir=folder, profiles_dir=folder)
+
+
+@pytest.fixture
+def not_dagster_dev(monkeypatch):
+    # Under `dagster dev` the manifest is parsed afresh at load; these tests are about the
+    # manifest that `make manifest` built.
+    monkeypatch.delenv("DAGSTER_IS_DEV_CLI", raising=False)
+
+
+def test_a_manifest_without_a_checked_model_stops_the_load(data_dir, tmp_path, not_dagster_dev):
+    manifest = load_manifest(dbt_project.manifest_path)
+    (key,) = [k for k, n in manifest["nodes"].items() if n["name"] == ROLLED_UP_MODEL]
+    removed = manifest["nodes"].pop(key)
+    project = dbt_project_copy(tmp_path, manifest)
+    (project.project_dir / removed["original_file_path"]).unlink()  # the model is gone
+    with pytest.raises(CheckedModelMissing, match=f"manifest does not have: {ROLLED_UP_MODEL}"):
+        build_definitions(project)
+
+
+def test_a_missing_manifest_stops_the_load_with_what_to_run(data_dir, tmp_path, not_dagster_dev):
+    with pytest.raises(ManifestMissing, match="does not exist: run `make manifest`"):
+        build_definitions(dbt_project_copy(tmp_path, None))
+
+
+def test_a_stale_manifest_stops_the_load(data_dir, tmp_path, not_dagster_dev):
+    project = dbt_project_copy(tmp_path, load_manifest(dbt_project.manifest_path))
+    model = project.project_dir / "models" / "intermediate" / f"{ROLLED_UP_MODEL}.sql"
+    model.write_text(model.read_text() + "\n-- edited after the manifest was built\n")
+    new = project.project_dir / "models" / "intermediate" / "int_new_model.sql"
+    new.write_text("select 1 as one\n")
+    with pytest.raises(ManifestMissing, match="is stale") as stale:
+        build_definitions(project)
+    assert f"{ROLLED_UP_MODEL}.sql (changed)" in str(stale.value)
+    assert "int_new_model.sql (new)" in str(stale.value)
+    assert "make manifest" in str(stale.value)
