@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.landing import RAW_TABLES as LANDING_TABLES
 from ingestion.landing import ensure_raw_schema, land_reference
 
 # (indicator, disaggregation, base value, spread): 16 values per commune-month.
@@ -39,31 +40,11 @@ COMMUNE_VALUES = [
 FIRST_MONTH, LAST_MONTH = "2016-11-01", "2026-10-01"
 NIGHTLY_MONTH = "2026-11-01"
 
-RAW_TABLES = """
-create schema if not exists raw;
-create or replace table raw.submissions (
-    submission_id varchar, file_name varchar, archived_path varchar, received_at timestamp,
-    shape varchar, status varchar, rows_read integer, rows_accepted integer,
-    rows_rejected integer, rejection_reason_en varchar, rejection_reason_vi varchar,
-    landed_at timestamp
-);
-create or replace table raw.submission_values (
-    submission_id varchar, row_number integer, unit_code varchar, period_code varchar,
-    indicator_code varchar, value double, value_text varchar, value_approximate boolean,
-    value_qualifier varchar, value_whole double, value_is_percent boolean,
-    period_text varchar, period_kind varchar, period_as_of date, source_location varchar,
-    unit_of_measure varchar, programme varchar, disaggregation varchar, note varchar,
-    unit_text varchar, indicator_text varchar, disaggregation_text varchar
-);
-create or replace table raw.rejections (
-    submission_id varchar, file_name varchar, row_number integer, column_name varchar,
-    cell_text varchar, reason_en varchar, reason_vi varchar, source_location varchar
-);
-create or replace table raw.steward_decisions (
-    decision_id varchar, submission_id varchar, decision varchar, reason varchar,
-    steward varchar, decided_at timestamp
-);
-"""
+# The raw tables emptied, for ensure_raw_schema to create as landing makes them: the landing's
+# registry is their one definition (the bench's history is inserted as landing would leave it).
+RAW_TABLES = "create schema if not exists raw;\n" + "\n".join(
+    f"drop table if exists raw.{table.name};" for table in LANDING_TABLES if not table.reference
+)
 
 
 def _indicator_values_sql() -> str:
@@ -149,7 +130,6 @@ def generate_history(path: Path, memory_limit: str = "3GB", years: int = 10) -> 
     with duckdb.connect(str(path)) as con:
         con.execute(f"set memory_limit = '{memory_limit}'")
         con.execute(RAW_TABLES)
-        # What landing adds to those tables since (receipts, withdrawals, ...): one home.
         ensure_raw_schema(con)
         land_reference(con)
         _insert_reports(con, _commune_months_sql(first_month, LAST_MONTH), "history")
