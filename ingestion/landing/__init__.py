@@ -35,16 +35,25 @@ from ingestion.landing.report import (
     write_submitter_report,
 )
 from ingestion.landing.rules import every_row_kept
-from ingestion.landing.schema import RAW_DDL, ensure_raw_schema, land_reference
+from ingestion.landing.schema import (
+    RAW_DDL,
+    RAW_TABLES,
+    RawTable,
+    ensure_raw_schema,
+    land_reference,
+    landed_tables,
+)
 
 __all__ = [
     "CHUNK_FILES",
     "CHUNK_ROWS",
     "RAW_DDL",
+    "RAW_TABLES",
     "REPORT_SUFFIX",
     "DiskFull",
     "FileOutcome",
     "LandingResult",
+    "RawTable",
     "archive_file",
     "archived_name",
     "content_hash",
@@ -54,6 +63,7 @@ __all__ = [
     "is_disk_full",
     "land_inbox",
     "land_reference",
+    "landed_tables",
     "make_private",
     "write_missing_reports",
     "write_submitter_report",

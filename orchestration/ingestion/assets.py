@@ -2,22 +2,15 @@
 
 import dagster as dg
 
-from ingestion.landing import DiskFull, land_inbox, land_reference
+from ingestion.landing import DiskFull, land_inbox, land_reference, landed_tables
 from ingestion.limits import LandingLimits
 from orchestration.markdown import md_table
 from orchestration.warehouse.resources import WarehouseResource
 
-# The raw tables, keyed as dagster-dbt keys the dbt sources that read them (source, table).
 LANDED_SUBMISSIONS = dg.AssetKey(["inbox", "submissions"])
-RAW_TABLES = {
-    LANDED_SUBMISSIONS: "Submissions: one row per distinct file received, with its status.",
-    dg.AssetKey(["inbox", "submission_values"]): "Accepted rows of every submission.",
-    dg.AssetKey(["inbox", "rejections"]): "Every rejected row or file, with its reason.",
-    dg.AssetKey(["inbox", "steward_decisions"]): "Steward decisions, appended by the steward job.",
-    dg.AssetKey(["reference", "ref_org_units"]): "Union units from vietnamadminunits.",
-    dg.AssetKey(["reference", "ref_org_unit_crosswalk"]): "Legacy unit to 2025 unit.",
-    dg.AssetKey(["reference", "ref_indicators"]): "The indicator catalogue.",
-}
+# The raw tables dbt reads, from the landing's registry (ingestion/landing/schema.py), keyed
+# as their dbt sources declare (meta.dagster.asset_key): [source, table].
+RAW_TABLES = {dg.AssetKey(list(table.asset_key)): table.description for table in landed_tables()}
 
 
 @dg.multi_asset(
@@ -30,7 +23,8 @@ RAW_TABLES = {
     ],
     description=(
         "Every file in the inbox archived unchanged and landed into the raw schema of the "
-        "build database, with the reference data (org units, indicator catalogue)."
+        "build database, with the reference data (org units, indicator catalogue, reporting "
+        "calendar)."
     ),
 )
 def landed_submissions(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
