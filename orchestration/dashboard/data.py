@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from expectations.vietnamese import vi_number
 from orchestration.publish.excel import Column
 from orchestration.publish.report_data import UNIT_LABELS, VALUE_SOURCES
 
@@ -176,5 +177,5 @@ def format_number(value: float | None, unit_of_measure: str) -> str:
     if value is None or pd.isna(value):
         return "—"
     digits = 1 if unit_of_measure == "percent" else (0 if float(value).is_integer() else 2)
-    text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    text = vi_number(value, digits, trim=False)
     return text + (" %" if unit_of_measure == "percent" else "")
