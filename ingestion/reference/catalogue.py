@@ -8,6 +8,10 @@ from importlib import resources
 import pandas as pd
 import yaml
 
+# Which units of measure count whole things is the units module's to say (landing rejects a
+# fractional count with it); the catalogue's is_count, which the gate reads, follows it.
+from ingestion.normalise.units import COUNT_UNITS
+
 CATALOGUE_COLUMNS = [
     "indicator_code",
     "name_vi",
@@ -32,10 +36,6 @@ CATALOGUE_COLUMNS = [
 ]
 SUBJECTS = ("members", "programmes", "finances", "targets")
 KINDS = ("stock", "flow", "ratio", "part_of_whole")
-# Units of measure counted in whole things: a value of such an indicator is a whole number.
-COUNT_UNITS = frozenset(
-    {"person", "household", "house", "count", "session", "club", "group", "commune", "unit"}
-)
 
 
 class CatalogueError(ValueError):
