@@ -131,6 +131,10 @@ def read_long_csv(data: bytes) -> LongTable:
     delimiter, offset, lines_before, header = _header_position(text)
     skipped = _title_lines(text, offset, lines_before, delimiter)
     body = text[offset:] if offset else text
+    if not body.endswith(("\n", "\r")):
+        # Arrow reads a header without a line end as no CSV at all ("cannot infer the number
+        # of columns"): the clerk would be told the structure is broken, not that no row came.
+        body += "\n"
     try:
         table = pacsv.read_csv(
             io.BytesIO(body.encode("utf-8")),

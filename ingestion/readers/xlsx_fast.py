@@ -16,7 +16,7 @@ character fastexcel escapes, a cell kind it does not expect, a header fastexcel 
 the caller then reads the file with python-calamine. It never raises for a file's content:
 every rejection reason comes from the calamine reader, so the submitter is told the same
 thing whichever reader ran. tests/integration/test_readers_equivalence.py holds both
-readers to the cell-by-cell definition.
+readers to `cell_text` applied to every cell.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ forty-five, the Vietnamese way, where the cell held twelve and a bit (see value_
 
 `cell_text` is the definition of a cell's text. A province's workbook has thousands of rows,
 so a sheet is read column by column instead, giving what `cell_text` gives every cell
-(tests/integration/test_readers_equivalence.py keeps the cell-by-cell reader to compare with):
+(tests/integration/test_readers_equivalence.py holds each reader to `cell_text` applied to
+every cell, and `cell_text` to a golden file):
 a column of text goes to Arrow whole, a column of typed whole numbers is written by Arrow
 casts, a mixed column is written cell by cell with its common kinds inline, and text is
 composed to NFC only where a distinct text is not already.

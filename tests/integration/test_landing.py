@@ -92,6 +92,8 @@ def test_bad_rows_rejected_with_reasons_and_counts_add_up(tmp_path, con):
         # A .pdf is a narrative report now (tests/integration/test_narrative_landing.py).
         ("report.odt", "PK", "not accepted"),
         ("header_only.csv", HEADER, "no rows"),
+        # Saved without a final line end: still a header with no rows, not a broken file.
+        ("header_only_no_line_end.csv", HEADER.rstrip("\n"), "no rows"),
     ],
 )
 def test_unreadable_file_rejected_whole_with_reason(tmp_path, con, name, content, reason):

@@ -1,16 +1,13 @@
-"""The long-table readers give exactly the table of their cell-by-cell definition.
+"""The long-table readers give exactly the table their rules define, cell by cell.
 
-The readers convert whole columns in Arrow for speed; the reference below is the plain
-definition they replaced (one cell_text per cell, one row at a time), copied here so that a
-change to the readers is always checked against it: same columns, same texts, same row
-numbers, same errors. Deliberate differences from the code it was copied from, each tested
-below on its own: in a workbook a row of only whitespace cells is blank (dropped), as the
-reader's rule says and as it was before a set test let such rows through; in a CSV file, rows
-after a blank line keep the number a spreadsheet shows, the header is the first line that is
-not blank, lines ended by \r alone are read, and a row blank in every column (',,,') is
-dropped, as a workbook's is. In a workbook's value column, a typed number
-with a fraction is written with a decimal comma ('0,35'), so that landing reads the number
-the cell holds rather than reading its point as a thousands separator.
+The readers convert whole columns in Arrow for speed. What a cell's text is has one
+definition, `xlsx_long.cell_text` (`value_text` in the value column), pinned by a golden file
+of the cells a workbook can hold (golden/readers_cell_texts.json). Every workbook reader
+(calamine column-wise, fastexcel) must give what that definition gives each cell of the sheet,
+with the header in row 1, rows blank in every cell dropped and the others keeping their Excel
+row numbers. CSV files are held to golden files of their tables
+(golden/readers_crafted_csv.json) and to Python's own csv module, record by record. Update a
+golden file with VWU_UPDATE_SNAPSHOTS=1 and read its diff before committing it.
 """
 
 from __future__ import annotations
@@ -18,16 +15,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
+import os
 import random
 import unicodedata
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -35,101 +32,54 @@ from ingestion.readers.headers import map_header
 from ingestion.readers.long_table import read_long_csv
 from ingestion.readers.table import LONG_COLUMNS, LongTable, UnreadableFile, decode_text
 from ingestion.readers.xlsx_fast import read_long_fast
-from ingestion.readers.xlsx_long import read_long_xlsx
+from ingestion.readers.xlsx_long import cell_text, read_long_xlsx, value_text
 from ingestion.synthetic import generate_national_batch
 
-# --- the reference: the cell-by-cell definitions --------------------------------------------
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE_ENV = "VWU_UPDATE_SNAPSHOTS"
 
 
-def _reference_cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return format(Decimal(format(value, ".15g")), "f")
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return unicodedata.normalize("NFC", str(value))
+def _golden(name: str, found: Any) -> Any:
+    """The checked-in expectation `name`; written from `found` when updating."""
+    path = GOLDEN / name
+    if os.environ.get(UPDATE_ENV) == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(found, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        path.write_text(text, encoding="utf-8")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _reference_value_text(value: Any) -> str:
-    text = _reference_cell_text(value)
-    return (
-        text.replace(".", ",") if isinstance(value, float) and not isinstance(value, bool) else text
-    )
+# --- the sheet's cells, each read by the one definition ------------------------------------
 
 
-def _reference_blank(value: Any) -> bool:
+def _blank(value: Any) -> bool:
     return value is None or (type(value) is str and not value.strip())
 
 
-def _reference_read_long_xlsx(data: bytes) -> pa.Table:
+def _by_definition(data: bytes) -> pa.Table:
+    """The first sheet with the header in row 1, every cell of the columns read through
+    cell_text (value_text in the value column), wholly blank rows dropped."""
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    raw = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    header = [_reference_cell_text(v) for v in raw[0]] if raw else []
+    sheet = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    header = [cell_text(v) for v in sheet[0]] if sheet else []
     if not any(cell.strip() for cell in header):
         raise UnreadableFile("the first sheet has no header in row 1", "")
     mapping = map_header(header)
     kept = [
         (excel_row, row)
-        for excel_row, row in enumerate(raw[1:], start=2)
-        if not all(_reference_blank(v) for v in row)
+        for excel_row, row in enumerate(sheet[1:], start=2)
+        if not all(_blank(v) for v in row)
     ]
     columns: dict[str, list[str]] = {}
     for index, canonical in mapping.items():
         name = "value_text" if canonical == "value" else canonical
-        text = _reference_value_text if name == "value_text" else _reference_cell_text
+        text = value_text if name == "value_text" else cell_text
         columns[name] = [text(row[index]) if index < len(row) else "" for _, row in kept]
     n = len(kept)
     arrays = {"row_number": pa.array([excel_row for excel_row, _ in kept], pa.int64())}
     for name in LONG_COLUMNS:
         arrays[name] = pa.array(columns.get(name, [""] * n), pa.string())
     return pa.table(arrays)
-
-
-def _reference_read_long_csv(data: bytes) -> pa.Table:
-    text = decode_text(data)
-    if not text.strip():
-        raise UnreadableFile("the file is empty", "tệp trống")
-    header = next(csv.reader(io.StringIO(text)))
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                strings_can_be_null=False,
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            read_options=pacsv.ReadOptions(use_threads=len(text) > 4_000_000),
-        )
-    except pa.ArrowInvalid as exc:
-        raise UnreadableFile(f"the CSV structure is broken: {exc}", "") from exc
-    mapping = map_header(table.column_names)
-    records = table.to_pylist()
-    kept = [
-        i
-        for i, record in enumerate(records)
-        if not all(_reference_blank(v) for v in record.values())
-    ]
-    table = table.take(pa.array(kept, pa.int64()))
-    n = table.num_rows
-    arrays = {canonical: table.column(index) for index, canonical in mapping.items()}
-    arrays["value_text"] = arrays.pop("value")
-    result = {"row_number": pa.array([i + 2 for i in kept], pa.int64())}
-    for name in LONG_COLUMNS:
-        result[name] = arrays.get(name, pa.array([""] * n, pa.string()))
-    return pa.table(result)
 
 
 # --- comparing -----------------------------------------------------------------------------
@@ -142,7 +92,7 @@ def _outcome(read: Callable[[bytes], Any], data: bytes) -> pa.Table | str:
     except UnreadableFile as exc:
         return f"unreadable: {exc.reason_en}"
     table = result.rows if isinstance(result, LongTable) else result
-    # The reference has no typed-number flag; the two readers' flags are compared apart.
+    # The definition has no typed-number flag; the two readers' flags are compared apart.
     if "number_convention" in table.column_names:
         table = table.drop_columns(["number_convention"])
     return table
@@ -155,18 +105,18 @@ def _typed_flags(read: Callable[[bytes], Any], data: bytes) -> list[str] | None:
         return None
 
 
-def _assert_same(ours: pa.Table | str, reference: pa.Table | str, name: str) -> None:
-    if isinstance(reference, str) or isinstance(ours, str):
-        assert ours == reference, name
+def _assert_same(ours: pa.Table | str, expected: pa.Table | str, name: str) -> None:
+    if isinstance(expected, str) or isinstance(ours, str):
+        assert ours == expected, name
         return
-    assert ours.schema == reference.schema, name
-    assert ours.num_rows == reference.num_rows, name
-    for column in reference.column_names:
+    assert ours.schema == expected.schema, name
+    assert ours.num_rows == expected.num_rows, name
+    for column in expected.column_names:
         # Column by column, so a failure names the column and shows the first difference.
-        mine, theirs = ours.column(column).to_pylist(), reference.column(column).to_pylist()
+        mine, theirs = ours.column(column).to_pylist(), expected.column(column).to_pylist()
         first = next((i for i, (a, b) in enumerate(zip(mine, theirs, strict=True)) if a != b), None)
         assert first is None, f"{name} {column} row {first}: {mine[first]!r} != {theirs[first]!r}"
-    assert ours.equals(reference), name
+    assert ours.equals(expected), name
 
 
 # --- generated national batches -------------------------------------------------------------
@@ -214,10 +164,10 @@ def test_generated_workbooks_read_as_the_definition(xlsx_batch: list[Path]) -> N
     rows = fast = 0
     for path in xlsx_batch:
         data = path.read_bytes()
-        reference = _outcome(_reference_read_long_xlsx, data)
+        expected = _outcome(_by_definition, data)
         ours = _outcome(read_long_xlsx, data)
-        _assert_same(ours, reference, path.name)
-        _assert_same(_outcome(_fast_or_calamine, data), reference, path.name)
+        _assert_same(ours, expected, path.name)
+        _assert_same(_outcome(_fast_or_calamine, data), expected, path.name)
         fast += read_long_fast(data) is not None
         assert _typed_flags(_fast_or_calamine, data) == _typed_flags(read_long_xlsx, data)
         rows += 0 if isinstance(ours, str) else ours.num_rows
@@ -227,15 +177,41 @@ def test_generated_workbooks_read_as_the_definition(xlsx_batch: list[Path]) -> N
     assert fast == len(xlsx_batch)
 
 
-def test_generated_csv_files_read_as_the_definition(csv_batch: list[Path]) -> None:
+def _csv_module_table(data: bytes) -> pa.Table:
+    """A CSV file with its header on line 1 as Python's csv module reads it: records numbered
+    as a spreadsheet numbers rows (a blank line is a row), rows blank in every field dropped,
+    the columns the header names in LONG_COLUMNS."""
+    text = decode_text(data)
+    first_line = text.splitlines()[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    mapping = map_header(records[0])
+    kept = [
+        (row, record)
+        for row, record in enumerate(records[1:], start=2)
+        if not all(not field.strip() for field in record)
+    ]
+    arrays = {"row_number": pa.array([row for row, _ in kept], pa.int64())}
+    named = {("value_text" if c == "value" else c): i for i, c in mapping.items()}
+    for name in LONG_COLUMNS:
+        index = named.get(name)
+        texts = ["" if index is None else record[index] for _, record in kept]
+        arrays[name] = pa.array(texts, pa.string())
+    return pa.table(arrays)
+
+
+def test_generated_csv_files_read_as_the_csv_module_reads_them(csv_batch: list[Path]) -> None:
     assert len(csv_batch) >= 10
     outcomes = []
     for path in csv_batch:
         data = path.read_bytes()
         ours = _outcome(read_long_csv, data)
-        _assert_same(ours, _outcome(_reference_read_long_csv, data), path.name)
+        try:
+            expected: pa.Table | str = _csv_module_table(data)
+        except UnreadableFile as exc:
+            expected = f"unreadable: {exc.reason_en}"
+        _assert_same(ours, expected, path.name)
         outcomes.append(ours)
-    # The batch has both readable files and files rejected whole (damaged diacritics).
     assert any(isinstance(o, pa.Table) and o.num_rows > 100 for o in outcomes)
 
 
@@ -299,10 +275,10 @@ def _workbook(rows: list[list[Any]], path: Path) -> bytes:
 def _check_workbook(rows: list[list[Any]], path: Path) -> pa.Table | str:
     """Both readers give the definition's table (or the same reason); returns it."""
     data = _workbook(rows, path)
-    reference = _outcome(_reference_read_long_xlsx, data)
+    expected = _outcome(_by_definition, data)
     ours = _outcome(read_long_xlsx, data)
-    _assert_same(ours, reference, path.name)
-    _assert_same(_outcome(_fast_or_calamine, data), reference, path.name)
+    _assert_same(ours, expected, path.name)
+    _assert_same(_outcome(_fast_or_calamine, data), expected, path.name)
     return ours
 
 
@@ -350,6 +326,13 @@ def test_tricky_cells_read_as_the_definition(tmp_path: Path) -> None:
     }
     for cell, text in expected.items():
         assert values[f"U{_CELLS.index(cell)}"] == text
+
+
+def test_the_cell_text_definition_matches_its_golden_file() -> None:
+    """What cell_text and value_text give each kind of cell a workbook holds: a change to the
+    definition shows here as a diff to read, not as a silent change to every reader."""
+    found = [[repr(cell), cell_text(cell), value_text(cell)] for cell in _CELLS]
+    assert found == _golden("readers_cell_texts.json", found)
 
 
 def test_blank_and_whitespace_rows_are_dropped_with_row_numbers_kept(tmp_path: Path) -> None:
@@ -405,33 +388,38 @@ def test_a_column_of_text_is_composed_once_per_distinct_text(tmp_path: Path) -> 
 # --- crafted CSV ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        b"unit,period,indicator,value\n01,2024,A,12\n",
-        'Đơn vị,Kỳ,Chỉ tiêu,Số liệu\nHa\u0300 Nô\u0323i,2024,A,"1,5"\n'.encode(),
-        b'unit,period,indicator,value\r\n01,2024,A,"a\nb"\r\n,,,\r\n',
-        "unit,period,indicator,value,note\n01,2024,A,1,Hà Nội\n".encode("utf-16"),
-        "unit,period,indicator,value,note\n01,2024,A,1,H\u00e0 N\u00f4\u0323i\n".encode("cp1258"),
-        b"",
-        b"  \n",
-        b"unit,period,indicator\n01,2024,A\n",
-        b'unit,period,indicator,value\n01,"2024,A,1\n',
-        b"unit,period,indicator,value\n01,2024,A\n",
-        b'"unit\nof x",unit,period,indicator,value\n1,01,2024,A,4\n',  # a quoted newline
-        b"unit,period,indicator,value",
-        b"\t \r\n",
-    ],
-)
-def test_crafted_csv_read_as_the_definition(data: bytes) -> None:
-    """The same table, or unreadable both (the reasons are worded for the clerk now, the
-    parser's own words go to the log). Files with ';' or tabs, which the definition could
-    not read, are tested in test_real_world_files.py."""
-    ours, reference = _outcome(read_long_csv, data), _outcome(_reference_read_long_csv, data)
-    if isinstance(reference, str) and "CSV structure" in reference:
-        assert isinstance(ours, str) and "CSV structure is broken" in ours
-        return
-    _assert_same(ours, reference, repr(data[:30]))
+# Crafted CSV files, by name: what each must read as is in golden/readers_crafted_csv.json.
+_CRAFTED_CSV = {
+    "plain": b"unit,period,indicator,value\n01,2024,A,12\n",
+    "vietnamese_header_nfd_decimal_comma": (
+        'Đơn vị,Kỳ,Chỉ tiêu,Số liệu\nHa\u0300 Nô\u0323i,2024,A,"1,5"\n'.encode()
+    ),
+    "crlf_quoted_newline_blank_row": b'unit,period,indicator,value\r\n01,2024,A,"a\nb"\r\n,,,\r\n',
+    "utf16": "unit,period,indicator,value,note\n01,2024,A,1,Hà Nội\n".encode("utf-16"),
+    "cp1258": "unit,period,indicator,value,note\n01,2024,A,1,H\u00e0 N\u00f4\u0323i\n".encode(
+        "cp1258"
+    ),
+    "empty": b"",
+    "only_white_space": b"  \n",
+    "no_value_column": b"unit,period,indicator\n01,2024,A\n",
+    "unclosed_quote": b'unit,period,indicator,value\n01,"2024,A,1\n',
+    "short_row": b"unit,period,indicator,value\n01,2024,A\n",
+    "quoted_newline_in_header": b'"unit\nof x",unit,period,indicator,value\n1,01,2024,A,4\n',
+    "header_only_no_line_end": b"unit,period,indicator,value",
+    "tab_and_crlf_only": b"\t \r\n",
+}
+
+
+def _as_json(outcome: pa.Table | str) -> Any:
+    return outcome if isinstance(outcome, str) else outcome.to_pydict()
+
+
+def test_crafted_csv_read_as_their_golden_tables() -> None:
+    """Each crafted file reads as its golden table, or is rejected for the golden reason (the
+    clerk's words; the parser's own go to the log). Files with ';' or tabs:
+    test_real_world_files.py."""
+    found = {name: _as_json(_outcome(read_long_csv, data)) for name, data in _CRAFTED_CSV.items()}
+    assert found == _golden("readers_crafted_csv.json", found)
 
 
 def test_csv_with_old_mac_line_ends_is_read() -> None:

@@ -1,7 +1,7 @@
 """The fastexcel reader of long workbooks: when it reads a workbook, and what it reads.
 
-tests/integration/test_readers_equivalence.py holds its tables to the cell-by-cell
-definition on generated and random workbooks; here are the cases it must leave to calamine,
+tests/integration/test_readers_equivalence.py holds its tables to `cell_text` applied to
+every cell of generated and random workbooks; here are the cases it must leave to calamine,
 and the typed-number-or-text distinction it exists to keep.
 """
 
