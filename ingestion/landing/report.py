@@ -59,7 +59,9 @@ def write_submitter_report(
     return report
 
 
-def skipped_report_lines(con, submission_id: str, file_name: str, listed: int) -> list[str]:
+def skipped_report_lines(
+    con: duckdb.DuckDBPyConnection, submission_id: str, file_name: str, listed: int
+) -> list[str]:
     """The submitter report's lines for what was skipped, Vietnamese first."""
     rows = con.execute(
         "select distinct row_number, source_location, cell_text, reason_vi, reason_en "

@@ -147,10 +147,17 @@ SUBMISSION_FIELDS = [
     ("rejection_reason_vi", pa.string()),
     ("landed_at", pa.timestamp("us")),
     ("file_mtime", pa.timestamp("us")),
+    ("rows_skipped", pa.int32()),
 ]
 
 
-def insert_submissions(con, files: list[ReceivedFile], outcomes, landed_at) -> None:
+def insert_submissions(
+    con: duckdb.DuckDBPyConnection,
+    files: list[ReceivedFile],
+    outcomes: dict[Path, FileOutcome],
+    landed_at: dt.datetime,
+) -> None:
+    """A row of raw.submissions for each newly landed file, with its counts and reasons."""
     rows = []
     for f in files:
         o = outcomes[f.path]
@@ -174,6 +181,7 @@ def insert_submissions(con, files: list[ReceivedFile], outcomes, landed_at) -> N
                 reason_vi,
                 landed_at,
                 f.seen.mtime,
+                o.rows_skipped,
             )
         )
     if not rows:
@@ -194,7 +202,9 @@ def insert_submissions(con, files: list[ReceivedFile], outcomes, landed_at) -> N
         con.unregister("_submissions")
 
 
-def insert_skipped(con, submission_id: str, file_name: str, skipped: pa.Table) -> None:
+def insert_skipped(
+    con: duckdb.DuckDBPyConnection, submission_id: str, file_name: str, skipped: pa.Table
+) -> None:
     """Keep a file's skipped rows and sheets in raw.skipped_rows."""
     if skipped is None or skipped.num_rows == 0:
         return

@@ -79,6 +79,30 @@ def test_bad_rows_rejected_with_reasons_and_counts_add_up(tmp_path, con):
     assert row[0] == row[1]
 
 
+def test_skipped_rows_are_counted_in_the_submission(tmp_path, con):
+    """Rows read = accepted + rejected + skipped, in raw.submissions as in the outcome: a
+    title line above the header and a total row are skipped, each traced."""
+    inbox = tmp_path / "inbox"
+    write(
+        inbox,
+        "titled.csv",
+        "BÁO CÁO SỐ LIỆU HỘI VIÊN NĂM 2025\n"
+        + HEADER
+        + "P2025-01,2025,members_total,1000\n"
+        + "P2025-01,2025,women_18_plus,không có\n"
+        + "Tổng cộng,2025,members_total,1000\n",
+    )
+    (outcome,) = land_inbox(inbox, tmp_path / "archive", con).files
+    assert (outcome.rows_accepted, outcome.rows_rejected, outcome.rows_skipped) == (1, 1, 2)
+    stored = con.execute(
+        "select rows_read, rows_accepted, rows_rejected, rows_skipped from raw.submissions"
+    ).fetchone()
+    assert stored == (outcome.rows_read, 1, 1, 2)
+    assert stored[0] == stored[1] + stored[2] + stored[3]
+    (traced,) = con.execute("select count(*) from raw.skipped_rows where counted").fetchone()
+    assert traced == 2
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
