@@ -62,7 +62,7 @@ report_submissions as (
     where not coalesce(reviews.is_excluded_from_facts, false)
 ),
 
--- Every version of every figure those submissions sent, newest first.
+-- Every version of every figure those submissions sent.
 versions as (
     select
         values_submitted.unit_code,
@@ -84,41 +84,12 @@ versions as (
         report_submissions.file_name,
         values_submitted.source_row_number,
         report_submissions.received_at,
-        row_number() over (
-            partition by
-                values_submitted.unit_code,
-                values_submitted.period_code,
-                values_submitted.indicator_code,
-                values_submitted.disaggregation
-            order by
-                report_submissions.received_at desc,
-                values_submitted.submission_id desc,
-                values_submitted.source_row_number desc
-        ) as version_rank,
-        count(*) over (
-            partition by
-                values_submitted.unit_code,
-                values_submitted.period_code,
-                values_submitted.indicator_code,
-                values_submitted.disaggregation
-        ) as revision_count,
-        min(report_submissions.received_at) over (
-            partition by
-                values_submitted.unit_code,
-                values_submitted.period_code,
-                values_submitted.indicator_code,
-                values_submitted.disaggregation
-        ) as first_received_at,
-        arg_min(
-            values_submitted.submission_id,
-            (report_submissions.received_at, values_submitted.submission_id)
-        ) over (
-            partition by
-                values_submitted.unit_code,
-                values_submitted.period_code,
-                values_submitted.indicator_code,
-                values_submitted.disaggregation
-        ) as first_submission_id
+        -- Newest last: a missing part of the order sorts below every present one.
+        struct_pack(
+            received_at := coalesce(report_submissions.received_at, '-infinity'::timestamp),
+            submission_id := coalesce(values_submitted.submission_id, ''),
+            source_row_number := coalesce(values_submitted.source_row_number, -2147483648)
+        ) as version_order
     from report_submissions
     inner join values_submitted
         on report_submissions.submission_id = values_submitted.submission_id
@@ -129,33 +100,67 @@ versions as (
             and report_submissions.form = indicators.subject_area
 ),
 
+-- One row per figure: its newest version and its history, grouped rather than windowed
+-- (a sort of every version by four text keys was the model's cost).
+figures as (
+    select
+        unit_code,
+        period_code,
+        indicator_code,
+        disaggregation,
+        arg_max(
+            struct_pack(
+                period_kind,
+                form,
+                value,
+                value_text,
+                value_whole,
+                value_is_approximate,
+                value_source_kind,
+                evidence_quote,
+                evidence_start,
+                evidence_end,
+                is_withdrawn,
+                submission_id,
+                file_name,
+                source_row_number,
+                received_at
+            ),
+            version_order
+        ) as latest,
+        arg_min(submission_id, (received_at, submission_id)) as first_submission_id,
+        min(received_at) as first_received_at,
+        count(*) as revision_count
+    from versions
+    group by unit_code, period_code, indicator_code, disaggregation
+),
+
 current_values as (
     select
         unit_code,
         period_code,
-        period_kind,
+        latest.period_kind,
         indicator_code,
         disaggregation,
-        form,
-        value,
-        value_text,
-        value_whole,
-        value_is_approximate,
-        value_source_kind,
-        evidence_quote,
-        evidence_start,
-        evidence_end,
-        submission_id,
-        file_name,
-        source_row_number,
-        received_at,
+        latest.form,
+        latest.value,
+        latest.value_text,
+        latest.value_whole,
+        latest.value_is_approximate,
+        latest.value_source_kind,
+        latest.evidence_quote,
+        latest.evidence_start,
+        latest.evidence_end,
+        latest.submission_id,
+        latest.file_name,
+        latest.source_row_number,
+        latest.received_at,
         first_submission_id,
         first_received_at,
         revision_count,
         {{ current_change_batch() }} as change_batch
-    from versions
-    where version_rank = 1
-        and not coalesce(is_withdrawn, false)
+    from figures
+    where not coalesce(latest.is_withdrawn, false)
 )
 
 select * from current_values
