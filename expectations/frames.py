@@ -299,51 +299,19 @@ def rolled_up_frame(history: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _modified_z(log_values: pd.Series, groups: list[pd.Series]) -> tuple[pd.Series, ...]:
-    """(peer count, peer median, modified z) of each value within its group; the same
-    fallbacks as the history statistics when the MAD is 0 (macros/modified_z.sql)."""
-    grouped = log_values.groupby(groups)
-    count = grouped.transform("count")
-    median = grouped.transform("median")
-    deviation = (log_values - median).abs()
-    by_deviation = deviation.groupby(groups)
-    mad = by_deviation.transform("median")
-    mean_ad = by_deviation.transform("mean")
-    z = np.where(
-        mad > 0,
-        0.6745 * deviation / mad.where(mad > 0),
-        np.where(mean_ad > 0, deviation / (1.253314 * mean_ad.where(mean_ad > 0)), 0.0),
-    )
-    return count, median, pd.Series(z, index=log_values.index)
-
-
-def cross_section_frame(
-    values: pd.DataFrame, catalogue: pd.DataFrame, unit_levels: pd.Series
-) -> pd.DataFrame:
-    """Each value of an indicator the catalogue compares per something (compare_per: per
-    member, per borrowing household), divided by that figure of the same unit and period,
-    against the units of the same level, indicator, disaggregation and period. Judged on
-    log10 of the ratio (per-member money spreads over orders of magnitude) with at least
-    MIN_PEERS units reporting both figures."""
-    per = _catalogue(catalogue, "compare_per_indicator_code").dropna()
-    frame = values[values.indicator_code.isin(per.index)].copy()
-    frame["per_indicator"] = frame.indicator_code.map(per)
-    denominators = values.loc[
-        values.disaggregation == TOTAL, ["unit_code", "period_code", "indicator_code", "value"]
-    ].rename(columns={"indicator_code": "per_indicator", "value": "per_value"})
-    frame = frame.merge(denominators, on=["unit_code", "period_code", "per_indicator"])
-    frame = frame[(frame.value > 0) & (frame.per_value > 0)].reset_index(drop=True)
-    frame["unit_level"] = frame.unit_code.map(unit_levels)
-    frame["per_unit"] = frame["value"] / frame["per_value"]
-    log_ratio = np.log10(frame["per_unit"])
-    groups = [frame.unit_level, frame.indicator_code, frame.disaggregation, frame.period_code]
-    count, median, z = _modified_z(log_ratio, [g.fillna("") for g in groups])
+def cross_section_frame(peers: pd.DataFrame) -> pd.DataFrame:
+    """Each value of an indicator the catalogue compares per something, per that figure of
+    the same unit and period, against its peers (rows of int_value_peers: the units of the
+    same level, indicator, disaggregation and period, on log10 of the ratio). Judged with
+    at least MIN_PEERS units reporting both figures, the unit itself included."""
+    frame = peers.reset_index(drop=True).copy()
+    count, z = frame["peer_count"], frame["modified_z"]
     judged = count >= MIN_PEERS
-    distance = (log_ratio - median).abs()
-    frame["peer_count"] = count
-    frame["peer_median_per_unit"] = 10**median
-    frame["peer_log10_ratio"] = (log_ratio - median).where(judged)
-    frame["peer_z_material"] = z.where(distance >= PEER_MATERIAL_LOG10, 0.0).where(judged)
+    offset = frame["log10_per_unit"] - frame["peer_median_log10"]
+    frame["per_indicator"] = frame["per_indicator_code"]
+    frame["peer_median_per_unit"] = 10 ** frame["peer_median_log10"]
+    frame["peer_log10_ratio"] = offset.where(judged)
+    frame["peer_z_material"] = z.where(offset.abs() >= PEER_MATERIAL_LOG10, 0.0).where(judged)
     rows = zip(
         judged,
         frame.per_indicator,
@@ -409,16 +377,16 @@ def submission_frames(
     periods: pd.DataFrame,
     unit_levels: pd.Series,
     history: pd.DataFrame,
+    peers: pd.DataFrame,
 ) -> dict[str, pd.DataFrame]:
     """The frames of the rules on submitted values: contract, consistency, over time (the
     value against its own history: the submitted rows of int_value_history) and
-    cross-section (against its peers)."""
+    cross-section (against its peers: int_value_peers)."""
     prepared = prepare_values(values, periods)
     checked = values_frame(prepared, catalogue, set(unit_levels.index))
     # The arithmetic of the other frames needs numbers; a value column of another type is
     # the contract's finding (value_is_a_number), not a crash here.
     prepared["value"] = pd.to_numeric(prepared["value"], errors="coerce")
-    canonical = prepared[prepared.period_kind.notna()].reset_index(drop=True)
     return {
         "values": checked,
         "net_growth": net_growth_frame(prepared),
@@ -427,5 +395,5 @@ def submission_frames(
         "parts": parts_frame(prepared, catalogue),
         "money": money_frame(prepared, catalogue),
         "over_time": over_time_frame(history),
-        "cross_section": cross_section_frame(canonical, catalogue, unit_levels),
+        "cross_section": cross_section_frame(peers),
     }

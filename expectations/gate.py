@@ -61,12 +61,14 @@ REVIEWS_MODEL = "int_submission_reviews"
 CATALOGUE_MODEL = "stg_reference__indicators"
 ORG_UNITS_MODEL = "stg_reference__org_units"
 PERIODS_MODEL = "int_periods"
+PEERS_MODEL = "int_value_peers"
 MODEL_SCHEMAS = {
     VALUES_MODEL: "intermediate",
     ROLLED_UP_MODEL: "intermediate",
     REVIEWS_MODEL: "intermediate",
     PERIODS_MODEL: "intermediate",
     HISTORY_MODEL: "intermediate",
+    PEERS_MODEL: "intermediate",
     EXPECTED_REPORTS_MODEL: "core",
     CATALOGUE_MODEL: "staging",
     ORG_UNITS_MODEL: "staging",
@@ -226,6 +228,7 @@ def _submission_inputs(con: duckdb.DuckDBPyConnection) -> str | None:
         PERIODS_MODEL,
         REVIEWS_MODEL,
         HISTORY_MODEL,
+        PEERS_MODEL,
     ]
     return next((r for r in (missing_reason(con, m) for m in models) if r), None)
 
@@ -328,6 +331,7 @@ def screen_submissions(
         _read(con, PERIODS_MODEL),
         units,
         read_history(con, _relation(HISTORY_MODEL), "submitted"),
+        _read(con, PEERS_MODEL),
     )
     exceed = catalogue.loc[catalogue.rate_may_exceed_100.astype(bool), "indicator_code"]
     rules = submission_rules(catalogue.indicator_code.tolist(), sorted(exceed))

@@ -1,9 +1,10 @@
 """Each check of the gate fails on a crafted submission and passes on a clean one.
 
 Real DuckDB build databases with the checked tables made by hand (the dbt models' names and
-columns), the history statistics computed from them by int_value_history's own compiled SQL,
-real Great Expectations, no Dagster: expectations.gate.screen_submissions and
-check_aggregates are what the gate asset and the aggregate checks call.
+columns), the history and peer statistics computed from them by int_value_history's and
+int_value_peers' own compiled SQL, real Great Expectations, no Dagster:
+expectations.gate.screen_submissions and check_aggregates are what the gate asset and the
+aggregate checks call.
 """
 
 import datetime as dt
@@ -25,15 +26,17 @@ from orchestration.warehouse.dbt_runner import run_dbt
 CHECKED_AT = dt.datetime(2026, 3, 1, 2, 0)
 UNIT = "P2025-01"
 # What the gate reads besides the values: the catalogue and org units through staging, the
-# periods, the review state and the history statistics (dbt builds them on the template).
+# periods, the review state, the history and peer statistics (dbt builds them on the
+# template; the statistics are computed again per test from the test's values).
+STATISTICS = ["int_value_history", "int_value_peers"]
 GATE_INPUTS = [
     "stg_reference__indicators",
     "stg_reference__org_units",
     "int_periods",
     "int_submission_reviews",
-    "int_value_history",
+    *STATISTICS,
 ]
-HISTORY_SQL = "compiled/vwu_warehouse/models/intermediate/int_value_history.sql"
+COMPILED = "compiled/vwu_warehouse/models/intermediate/{}.sql"
 
 
 def row(unit, period, indicator, value, submission=None, disaggregation="total", whole=None):
@@ -77,10 +80,10 @@ def monthly_history(values: list[float], indicator="members_total", unit=UNIT) -
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> tuple[Path, str]:
+def template(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """A build database with the raw schema, the reference tables and the models the gate
-    reads besides the values, built by dbt, copied per test; and int_value_history's SQL as
-    dbt compiled it for that database."""
+    reads besides the values, built by dbt, copied per test; and the statistics models' SQL
+    as dbt compiled it for that database."""
     folder = tmp_path_factory.mktemp("template")
     db = folder / "warehouse.duckdb"
     with duckdb.connect(str(db)) as con:
@@ -93,7 +96,8 @@ def template(tmp_path_factory) -> tuple[Path, str]:
         # The tests make the values and the roll-up by hand: plain tables in their place.
         con.execute("drop view intermediate.int_values_rolled_up")
         con.execute("drop table intermediate.int_values_latest_revision")
-    return db, (folder / "target" / HISTORY_SQL).read_text(encoding="utf-8")
+    compiled = {m: (folder / "target" / COMPILED.format(m)).read_text("utf-8") for m in STATISTICS}
+    return db, compiled
 
 
 @pytest.fixture
@@ -118,9 +122,9 @@ def rolled_up_table(con: duckdb.DuckDBPyConnection, rows: list[dict] | None) -> 
 
 def build_db(template, path: Path, values: list[dict], rolled_up=None, expected=None):
     """A copy of the template with these values, roll-up and expected reports, and the
-    history statistics dbt's compiled int_value_history computes from them. No roll-up
-    given: no roll-up table (the aggregates check fails closed)."""
-    template_db, history_sql = template
+    history and peer statistics dbt's compiled models compute from them. No roll-up given:
+    no roll-up table (the aggregates check fails closed)."""
+    template_db, compiled = template
     path.mkdir(parents=True, exist_ok=True)
     db = path / "warehouse.duckdb"
     shutil.copyfile(template_db, db)
@@ -130,7 +134,8 @@ def build_db(template, path: Path, values: list[dict], rolled_up=None, expected=
         con.register("v", frame)
         con.execute("create or replace table intermediate.int_values_latest_revision as from v")
         rolled_up_table(con, rolled_up)
-        con.execute(f"create or replace table intermediate.int_value_history as {history_sql}")
+        for model, sql in compiled.items():
+            con.execute(f"create or replace table intermediate.{model} as {sql}")
         if rolled_up is None:
             con.execute("drop table intermediate.int_values_rolled_up")
         con.execute(
