@@ -53,11 +53,9 @@ submitted_additive as (
         current_values.value_whole,
         additive_indicators.adds_over_time,
         periods.period_kind,
-        periods.period_start,
         periods.period_end,
-        periods.quarter_code,
-        periods.half_code,
-        periods.year_code
+        periods.period_year,
+        month(periods.period_end) as end_month
     from current_values
     inner join periods
         on current_values.period_code = periods.period_code
@@ -68,58 +66,125 @@ submitted_additive as (
     {% endif %}
 ),
 
--- Each month, quarter or half a unit sent, placed in the longer periods of the same year
--- that contain it (an equality join on the containing period's code).
-part_in_whole as (
+{#- The longer periods derived over time, each with the parts it can be derived from in
+    order of preference (the shortest first): suffix of its code, the month it ends in,
+    and for each part kind the test that a part of that kind lies in it and how many it
+    takes. -#}
+{%- set wholes = [
+    {'name': 'q1', 'suffix': "'-Q1'", 'end_month': 3, 'parts': [
+        ('month', "(end_month + 2) // 3 = 1", 3)]},
+    {'name': 'q2', 'suffix': "'-Q2'", 'end_month': 6, 'parts': [
+        ('month', "(end_month + 2) // 3 = 2", 3)]},
+    {'name': 'q3', 'suffix': "'-Q3'", 'end_month': 9, 'parts': [
+        ('month', "(end_month + 2) // 3 = 3", 3)]},
+    {'name': 'q4', 'suffix': "'-Q4'", 'end_month': 12, 'parts': [
+        ('month', "(end_month + 2) // 3 = 4", 3)]},
+    {'name': 'h1', 'suffix': "'-H1'", 'end_month': 6, 'parts': [
+        ('month', "end_month <= 6", 6), ('quarter', "end_month <= 6", 2)]},
+    {'name': 'h2', 'suffix': "'-H2'", 'end_month': 12, 'parts': [
+        ('month', "end_month > 6", 6), ('quarter', "end_month > 6", 2)]},
+    {'name': 'y', 'suffix': "''", 'end_month': 12, 'parts': [
+        ('month', "true", 12), ('quarter', "true", 4), ('half', "true", 2)]},
+] -%}
+
+-- Each unit's months, quarters and halves of a year side by side, one row per unit ×
+-- indicator × disaggregation × year: for every longer period of the year and kind of
+-- part, how many parts it has, their sum, and the part that ends on its last day. One
+-- pass over the parts, grouped on a quarter of the keys the containing periods would need.
+parts_by_year as (
     select
-        *,
-        unnest([quarter_code, half_code, year_code]) as whole_period_code
+        unit_code,
+        indicator_code,
+        disaggregation,
+        period_year,
+        any_value(adds_over_time) as adds_over_time,
+        {%- for whole in wholes %}
+            {%- for kind, lies_in, needed in whole.parts %}
+                {%- set part = "period_kind = '" ~ kind ~ "' and " ~ lies_in %}
+                {%- set last = part ~ " and end_month = " ~ whole.end_month %}
+        count(*) filter (where {{ part }}) as {{ whole.name }}_{{ kind }}_count,
+        sum(value) filter (where {{ part }}) as {{ whole.name }}_{{ kind }}_sum,
+        sum(value_whole) filter (where {{ part }}) as {{ whole.name }}_{{ kind }}_whole_sum,
+        count(*) filter (where {{ last }}) as {{ whole.name }}_{{ kind }}_last_count,
+        max(value) filter (where {{ last }}) as {{ whole.name }}_{{ kind }}_last,
+        max(value_whole) filter (where {{ last }}) as {{ whole.name }}_{{ kind }}_whole_last,
+            {%- endfor %}
+        {%- endfor %}
     from submitted_additive
     where period_kind in ('month', 'quarter', 'half')
+    group by unit_code, indicator_code, disaggregation, period_year
 ),
 
-time_parts as (
+-- Each longer period from the shortest kind of part that covers it: flows add, only when
+-- every part was sent; stocks and parts of a whole take the part that ends on its last day.
+derived_by_year as (
     select
-        part.unit_code,
-        part.indicator_code,
-        part.disaggregation,
-        part.adds_over_time,
-        part.period_kind as part_kind,
-        part.period_end as part_end,
-        part.value,
-        part.value_whole,
-        whole.period_code,
-        whole.period_end,
-        datediff('month', whole.period_start, whole.period_end + 1)
-        // datediff('month', part.period_start, part.period_end + 1) as parts_needed
-    from part_in_whole as part
-    inner join periods as whole
-        on part.whole_period_code = whole.period_code
+        unit_code,
+        indicator_code,
+        disaggregation,
+        unnest([
+            {%- for whole in wholes %}
+                struct_pack(
+                    period_code := period_year::varchar || {{ whole.suffix }},
+                    derived_from := case
+                        {%- for kind, lies_in, needed in whole.parts %}
+                            {%- set prefix = whole.name ~ '_' ~ kind %}
+                            when
+                                (adds_over_time and {{ prefix }}_count = {{ needed }})
+                                or (not adds_over_time and {{ prefix }}_last_count = 1)
+                                then '{{ kind }}'
+                        {%- endfor %}
+                    end,
+                    value := case
+                        {%- for kind, lies_in, needed in whole.parts %}
+                            {%- set prefix = whole.name ~ '_' ~ kind %}
+                            when adds_over_time and {{ prefix }}_count = {{ needed }}
+                                then {{ prefix }}_sum
+                            when not adds_over_time and {{ prefix }}_last_count = 1
+                                then {{ prefix }}_last
+                        {%- endfor %}
+                    end,
+                    value_whole := case
+                        {%- for kind, lies_in, needed in whole.parts %}
+                            {%- set prefix = whole.name ~ '_' ~ kind %}
+                            when adds_over_time and {{ prefix }}_count = {{ needed }}
+                                then {{ prefix }}_whole_sum
+                            when not adds_over_time and {{ prefix }}_last_count = 1
+                                then {{ prefix }}_whole_last
+                        {%- endfor %}
+                    end
+                ){{ ',' if not loop.last }}
+            {%- endfor %}
+        ]) as whole
+    from parts_by_year
 ),
 
 time_derived as (
     select
         unit_code,
-        period_code,
+        whole.period_code,
         indicator_code,
         disaggregation,
-        part_kind,
-        case
-            when any_value(adds_over_time) then sum(value)
-            else max(value) filter (where part_end = period_end)
-        end as value,
-        case
-            when any_value(adds_over_time) then sum(value_whole)
-            else max(value_whole) filter (where part_end = period_end)
-        end as value_whole
-    from time_parts
-    group by unit_code, period_code, indicator_code, disaggregation, part_kind
-    having
-        (any_value(adds_over_time) and count(*) = any_value(parts_needed))
-        or (not any_value(adds_over_time) and count(*) filter (where part_end = period_end) = 1)
+        whole.value,
+        whole.value_whole,
+        whole.derived_from
+    from derived_by_year
+    where whole.derived_from is not null
 ),
 
-candidates as (
+-- A period the unit sent itself is never replaced by a derived one; only its quarters,
+-- halves and years can meet one.
+sent_longer as (
+    select
+        unit_code,
+        period_code,
+        indicator_code,
+        disaggregation
+    from submitted_additive
+    where period_kind in ('quarter', 'half', 'year')
+),
+
+chosen as (
     select
         unit_code,
         period_code,
@@ -127,52 +192,44 @@ candidates as (
         disaggregation,
         value,
         value_whole,
-        'sent' as derived_from,
-        0 as preference
+        'sent' as derived_from
     from submitted_additive
     union all
     select
-        unit_code,
-        period_code,
-        indicator_code,
-        disaggregation,
-        value,
-        value_whole,
-        part_kind as derived_from,
-        case part_kind when 'month' then 1 when 'quarter' then 2 else 3 end as preference
+        time_derived.unit_code,
+        time_derived.period_code,
+        time_derived.indicator_code,
+        time_derived.disaggregation,
+        time_derived.value,
+        time_derived.value_whole,
+        time_derived.derived_from
     from time_derived
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by unit_code, period_code, indicator_code, disaggregation
-            order by preference
-        ) as candidate_rank
-    from candidates
+    anti join sent_longer
+        on time_derived.unit_code = sent_longer.unit_code
+            and time_derived.period_code = sent_longer.period_code
+            and time_derived.indicator_code = sent_longer.indicator_code
+            and time_derived.disaggregation = sent_longer.disaggregation
 ),
 
 final as (
     select
-        ranked.unit_code,
+        chosen.unit_code,
         org_units.unit_level,
         org_units.parent_unit_code,
-        ranked.period_code,
+        chosen.period_code,
         periods.period_kind,
         periods.period_end,
-        ranked.indicator_code,
-        ranked.disaggregation,
-        ranked.value,
-        ranked.value_whole,
-        ranked.derived_from,
+        chosen.indicator_code,
+        chosen.disaggregation,
+        chosen.value,
+        chosen.value_whole,
+        chosen.derived_from,
         {{ current_change_batch() }} as change_batch
-    from ranked
+    from chosen
     inner join org_units
-        on ranked.unit_code = org_units.unit_code
+        on chosen.unit_code = org_units.unit_code
     inner join periods
-        on ranked.period_code = periods.period_code
-    where ranked.candidate_rank = 1
+        on chosen.period_code = periods.period_code
 )
 
 select * from final
