@@ -17,6 +17,7 @@ import dagster as dg
 from ingestion.landing import DiskFull, inbox_files, is_disk_full
 from ingestion.synthetic import generate_demo_batch
 from orchestration.pipeline_lock import PipelineBusy, pipeline_lock
+from orchestration.project import ManifestMissing
 from orchestration.publish.publisher import (
     PublishLockBusy,
     publish_lock,
@@ -205,8 +206,8 @@ def run_command(settings: Settings) -> int:
                     f"batch of {written} submissions (seed {settings.demo_seed})."
                 )
             result = run_nightly_once(instance)
-    except PipelineBusy as busy:
-        print(busy)
+    except (PipelineBusy, ManifestMissing) as refused:
+        print(refused)
         return 1
     except Exception as error:
         # Dagster's own storage (SQLite) on a full disk: said in words, not its traceback.

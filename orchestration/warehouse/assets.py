@@ -7,7 +7,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from pydantic import Field
 
-from orchestration.project import dbt_project
+from orchestration.project import dbt_project, prepared_manifest
 from orchestration.warehouse.reference_state import (
     last_built_fingerprint,
     record_built_fingerprint,
@@ -44,7 +44,7 @@ def dbt_build_args(config: DbtConfig, reference_changed: bool) -> list[str]:
 
 def build_warehouse_assets(project: DbtProject = dbt_project) -> dg.AssetsDefinition:
     @dbt_assets(
-        manifest=project.manifest_path,
+        manifest=prepared_manifest(project),
         project=project,
         dagster_dbt_translator=WarehouseTranslator(),
     )
