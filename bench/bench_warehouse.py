@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.compare import compare_published, published_relations  # noqa: E402
-from bench.history import add_nightly, generate_history  # noqa: E402
+from bench.history import add_nightly, add_rule_cases, generate_history  # noqa: E402
 from orchestration.project import DBT_EXECUTABLE, DBT_PROJECT_DIR  # noqa: E402
 
 MEMORY_LIMIT = "3GB"
@@ -65,6 +65,8 @@ PLAIN_RUNNER = (
     "con.execute(open(sys.argv[2], encoding='utf-8').read())\n"
 )
 TOP_MODELS = 15
+# One submission in RULE_CASE_EVERY gets a revision, a rejection, a hold... (history.py).
+RULE_CASE_EVERY = 200
 
 
 def measured(command: list[str], env_db: Path | None = None) -> tuple[float, float]:
@@ -210,7 +212,11 @@ def bench(work: Path, years: int = 10) -> None:
             values = con.execute("select count(*) from raw.submission_values").fetchone()[0]
     else:
         values = generate_history(base, MEMORY_LIMIT, years)
+        # Revisions, withdrawals, steward decisions, holds, sent quarters and ratios, a
+        # narrative release: so that the equality check meets every rule at scale.
+        cases = add_rule_cases(base, RULE_CASE_EVERY)
         print(f"BENCH history_generate {time.perf_counter() - start:.1f} s")
+        print(f"BENCH history_rule_case_submissions {cases} submissions")
     print(f"BENCH history_years {years} years")
     print(f"BENCH history_values {values} values")
 

@@ -158,3 +158,146 @@ def add_nightly(path: Path, share: float = 0.01) -> int:
         """
         _insert_reports(con, revisions, "revision")
         return new_month + max(wanted - new_month, 0)
+
+
+def add_rule_cases(path: Path, every: int = 50) -> int:
+    """Append what a generated history lacks, so that an equality check between two builds
+    meets every rule of contract 3 and I4: of every `every`-th submission (by id) a later
+    revision resending two thirds of its figures changed and withdrawing one; revisions a
+    steward rejected or sent back, one the gate holds and one accepted after its hold (each
+    changes every figure, so a wrong exclusion shows); a quarter sent beside the months it
+    is derived from; sent ratios; and a narrative release. Returns the submissions added."""
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            """
+            create schema if not exists quality;
+            create table if not exists quality.submission_holds (
+                hold_id varchar, submission_id varchar, run_id varchar, held_at timestamp,
+                rules varchar, is_waivable boolean, reason_en varchar, reason_vi varchar
+            );
+            """
+        )
+        con.execute(
+            f"""
+            create or replace temp table picked as
+            select submission_id, received_at,
+                row_number() over (order by submission_id) % 5 as case_kind
+            from (
+                select submission_id, received_at
+                from raw.submissions
+                where submission_id in (select submission_id from raw.submission_values)
+                qualify row_number() over (order by submission_id) % {every} = 0
+            )
+            """
+        )
+        # case_kind 0: revision (kept, withdraws one figure); 1: rejected; 2: sent back;
+        # 3: held; 4: held, then accepted.
+        con.execute(
+            """
+            create or replace temp table revised as
+            select submission_id as old_id, md5(submission_id || 'revision')[:24] as new_id,
+                received_at + interval 20 day as received_at, case_kind
+            from picked
+            """
+        )
+        con.execute(
+            """
+            insert into raw.submissions (submission_id, file_name, archived_path, received_at,
+                shape, status, rows_read, rows_accepted, rows_rejected, landed_at)
+            select new_id, 'revision_' || new_id || '.csv', 'archive', received_at,
+                'long_csv', 'accepted', 0, 0, 0, received_at
+            from revised
+            """
+        )
+        con.execute(
+            """
+            insert into raw.submission_values by name
+            select v.* exclude (submission_id, value, value_withdrawn, row_number),
+                r.new_id as submission_id, v.row_number + 1000 as row_number,
+                case when v.row_number % 7 = 1 and r.case_kind = 0 then null
+                    else v.value + 7 end as value,
+                v.row_number % 7 = 1 and r.case_kind = 0 as value_withdrawn
+            from raw.submission_values as v
+            inner join revised as r on v.submission_id = r.old_id
+            where r.case_kind <> 0 or v.row_number % 3 <> 0
+            """
+        )
+        con.execute(
+            """
+            insert into raw.steward_decisions
+            select md5(new_id || 'decision'), new_id,
+                case case_kind when 1 then 'reject' when 2 then 'send_back' else 'accept' end,
+                'bench', 'steward', received_at + interval (case_kind) day
+            from revised where case_kind in (1, 2, 4)
+            """
+        )
+        con.execute(
+            """
+            insert into quality.submission_holds
+            select md5(new_id || 'hold'), new_id, 'bench', received_at + interval 1 hour,
+                'bench_rule', true, 'held by the bench', 'giữ lại'
+            from revised where case_kind in (3, 4)
+            """
+        )
+        # Quarters sent beside their months (a sent period wins over a derived one), and
+        # membership rates sent by the same units.
+        con.execute(
+            """
+            create or replace temp table quarter_senders as
+            select distinct v.unit_code, year(s.received_at) as y
+            from raw.submission_values as v
+            inner join picked as p on v.submission_id = p.submission_id
+            inner join raw.submissions as s on v.submission_id = s.submission_id
+            where v.period_kind = 'month'
+            """
+        )
+        con.execute(
+            """
+            insert into raw.submissions (submission_id, file_name, archived_path, received_at,
+                shape, status, rows_read, rows_accepted, rows_rejected, landed_at)
+            select md5(unit_code || y || 'quarter')[:24], unit_code || '_quarter.csv', 'archive',
+                make_timestamp(y, 12, 30, 8, 0, 0), 'long_csv', 'accepted', 3, 3, 0,
+                make_timestamp(y, 12, 30, 8, 0, 0)
+            from quarter_senders
+            """
+        )
+        con.execute(
+            """
+            insert into raw.submission_values (submission_id, row_number, unit_code, period_code,
+                indicator_code, value, value_text, period_kind, disaggregation)
+            select md5(unit_code || y || 'quarter')[:24], row_number, unit_code, period_code,
+                indicator_code, value, value::varchar, period_kind, null
+            from quarter_senders, (values
+                (2, '-Q2', 'members_admitted', 41.0, 'quarter'),
+                (3, '-Q3', 'members_total', 1234.0, 'quarter'),
+                (4, '-06', 'members_rate', 77.5, 'month')
+            ) as t (row_number, suffix, indicator_code, value, period_kind),
+            lateral (select y || suffix as period_code)
+            """
+        )
+        con.execute(
+            """
+            insert into raw.narrative_values
+            select md5(v.submission_id || 'narrative')[:24], v.submission_id, 'decision',
+                s.received_at + interval 40 day, v.row_number, v.unit_code, v.period_code,
+                v.period_kind, null, v.indicator_code, v.value * 2, (v.value * 2)::varchar,
+                'approximately', null, null, 'khoảng ' || (v.value * 2), 0, 10
+            from raw.submission_values as v
+            inner join picked as p on v.submission_id = p.submission_id
+            inner join raw.submissions as s on v.submission_id = s.submission_id
+            where p.case_kind = 0 and v.row_number % 5 = 2 and v.value is not null
+            """
+        )
+        con.execute(
+            """
+            insert into raw.submissions (submission_id, file_name, archived_path, received_at,
+                shape, status, rows_read, rows_accepted, rows_rejected, landed_at)
+            select distinct n.submission_id, 'report.docx', 'archive', n.released_at,
+                'narrative_accepted', 'accepted', 1, 1, 0, n.released_at
+            from raw.narrative_values as n
+            where n.submission_id not in (select submission_id from raw.submissions)
+            """
+        )
+        return con.execute(
+            "select (select count(*) from revised) + (select count(*) from quarter_senders)"
+        ).fetchone()[0]
