@@ -17,15 +17,39 @@ with
     ),
 {% endif %}
 
+indicators as (
+    select * from {{ ref('stg_reference__indicators') }}
+),
+
+ratio_indicators as (
+    select
+        indicator_code,
+        numerator_indicator_code,
+        denominator_indicator_code,
+        case when unit_of_measure = 'percent' then 100.0 else 1.0 end as scale
+    from indicators
+    where indicator_kind = 'ratio'
+),
+
+-- Only the figures a ratio is computed from: the join below then hashes a few indicators'
+-- rows, not every additive figure.
+ratio_terms as (
+    select numerator_indicator_code as indicator_code from ratio_indicators
+    union
+    select denominator_indicator_code as indicator_code from ratio_indicators
+),
+
 additive as (
     select * from {{ ref('int_values_over_units') }}
+    where indicator_code in (select indicator_code from ratio_terms)
     {% if is_incremental() %}
-        where year(period_end) in (select period_year from changed_years)
+        and year(period_end) in (select period_year from changed_years)
     {% endif %}
     union all
     select * from {{ ref('int_values_restated_2025') }}
+    where indicator_code in (select indicator_code from ratio_terms)
     {% if is_incremental() %}
-        where year(period_end) in (select period_year from changed_years)
+        and year(period_end) in (select period_year from changed_years)
     {% endif %}
 ),
 
@@ -39,20 +63,6 @@ periods as (
 
 org_units as (
     select * from {{ ref('int_org_units_with_province') }}
-),
-
-indicators as (
-    select * from {{ ref('stg_reference__indicators') }}
-),
-
-ratio_indicators as (
-    select
-        indicator_code,
-        numerator_indicator_code,
-        denominator_indicator_code,
-        case when unit_of_measure = 'percent' then 100.0 else 1.0 end as scale
-    from indicators
-    where indicator_kind = 'ratio'
 ),
 
 recomputed as (
