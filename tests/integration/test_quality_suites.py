@@ -93,9 +93,11 @@ def template(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     select = [f"+{model}" for model in GATE_INPUTS]
     run_dbt(["run", "--threads", "4", "--select", *select], db, folder / "target")
     with duckdb.connect(str(db)) as con:
-        # The tests make the values and the roll-up by hand: plain tables in their place.
+        # The tests make the values and the roll-up by hand: plain tables in their place,
+        # and the statistics made from them as tables (int_value_history is a view).
         con.execute("drop view intermediate.int_values_rolled_up")
         con.execute("drop table intermediate.int_values_latest_revision")
+        con.execute("drop view intermediate.int_value_history")
     compiled = {m: (folder / "target" / COMPILED.format(m)).read_text("utf-8") for m in STATISTICS}
     return db, compiled
 

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- The statistics of each value's own history, which the over-time rules of the quality gate
 -- judge (expectations/frames.py over_time_frame; thresholds in expectations/suites.py).
 -- Two kinds of values have a history: the submitted values in the current facts (periods
@@ -8,6 +9,11 @@
 -- period kind with an earlier period end. Of them: count, median, min, max, the median
 -- absolute deviation (MAD) and the mean absolute deviation (MeanAD) around the median, and
 -- the value's modified z-score (macros/modified_z.sql).
+-- A view, computed when the gate reads it: a value's history is every earlier value of its
+-- series, so the work grows with the square of a series' length (120 months over ten
+-- years); the gate needs it once per round, the published marts never. Every step keeps
+-- history_of in its keys and no step joins a side that could lose the gate's filter on
+-- it, so that reading one kind leaves the other's pairs uncomputed.
 with
 
 periods as (
@@ -59,57 +65,87 @@ rolled_up as (
 ),
 
 all_values as (
-    select
-        *,
-        row_number() over () as value_id
-    from (
-        select * from submitted
-        union all
-        select * from rolled_up
-    ) as both_kinds
+    select * from submitted
+    union all
+    select * from rolled_up
 ),
 
+-- Every value with each earlier value of its series; a value without one keeps a row.
 pairs as (
     select
-        current_values.value_id,
-        current_values.value,
+        current_values.*,
         earlier.value as earlier_value
     from all_values as current_values
-    inner join all_values as earlier
+    left join all_values as earlier
         on current_values.history_of = earlier.history_of
             and current_values.unit_code is not distinct from earlier.unit_code
             and current_values.indicator_code is not distinct from earlier.indicator_code
-            and current_values.disaggregation is not distinct from earlier.disaggregation
+            and current_values.disaggregation = earlier.disaggregation
             and current_values.period_kind = earlier.period_kind
             and current_values.period_end > earlier.period_end
-    where earlier.value is not null
+            and earlier.value is not null
 ),
 
 centre as (
     select
-        value_id,
+        history_of,
+        unit_code,
+        period_code,
+        indicator_code,
+        disaggregation,
+        any_value(period_kind) as period_kind,
+        any_value(period_end) as period_end,
         any_value(value) as value,
-        count(*) as history_count,
+        any_value(submission_id) as submission_id,
+        any_value(file_name) as file_name,
+        any_value(source_row_number) as source_row_number,
+        any_value(received_at) as received_at,
+        count(earlier_value) as history_count,
         median(earlier_value) as history_median,
         min(earlier_value) as history_min,
         max(earlier_value) as history_max
     from pairs
-    group by value_id
+    group by history_of, unit_code, period_code, indicator_code, disaggregation
 ),
 
 spread as (
     select
-        pairs.value_id,
+        pairs.history_of,
+        pairs.unit_code,
+        pairs.period_code,
+        pairs.indicator_code,
+        pairs.disaggregation,
         median(abs(pairs.earlier_value - centre.history_median)) as history_mad,
         avg(abs(pairs.earlier_value - centre.history_median)) as history_mean_ad
     from pairs
-    inner join centre on pairs.value_id = centre.value_id
-    group by pairs.value_id
+    inner join centre
+        on pairs.history_of = centre.history_of
+            and pairs.unit_code is not distinct from centre.unit_code
+            and pairs.period_code = centre.period_code
+            and pairs.indicator_code is not distinct from centre.indicator_code
+            and pairs.disaggregation = centre.disaggregation
+    group by
+        pairs.history_of,
+        pairs.unit_code,
+        pairs.period_code,
+        pairs.indicator_code,
+        pairs.disaggregation
 ),
 
-scored as (
+final as (
     select
-        centre.value_id,
+        centre.history_of,
+        centre.unit_code,
+        centre.period_code,
+        centre.indicator_code,
+        centre.disaggregation,
+        centre.period_kind,
+        centre.period_end,
+        centre.value,
+        centre.submission_id,
+        centre.file_name,
+        centre.source_row_number,
+        centre.received_at,
         centre.history_count,
         centre.history_median,
         centre.history_min,
@@ -123,32 +159,12 @@ scored as (
             'centre.history_median',
         ) }} as modified_z
     from centre
-    inner join spread on centre.value_id = spread.value_id
-),
-
-final as (
-    select
-        all_values.history_of,
-        all_values.unit_code,
-        all_values.period_code,
-        all_values.indicator_code,
-        all_values.disaggregation,
-        all_values.period_kind,
-        all_values.period_end,
-        all_values.value,
-        all_values.submission_id,
-        all_values.file_name,
-        all_values.source_row_number,
-        all_values.received_at,
-        coalesce(scored.history_count, 0) as history_count,
-        scored.history_median,
-        scored.history_min,
-        scored.history_max,
-        scored.history_mad,
-        scored.history_mean_ad,
-        scored.modified_z
-    from all_values
-    left join scored on all_values.value_id = scored.value_id
+    inner join spread
+        on centre.history_of = spread.history_of
+            and centre.unit_code is not distinct from spread.unit_code
+            and centre.period_code = spread.period_code
+            and centre.indicator_code is not distinct from spread.indicator_code
+            and centre.disaggregation = spread.disaggregation
 )
 
 select * from final
