@@ -22,6 +22,7 @@ import openpyxl
 
 from ingestion.inbox import record_sightings
 from ingestion.normalise import decode_bytes, encode_cp1258
+from ingestion.normalise.text import without_marks
 from ingestion.reference.catalogue import load_catalogue
 from ingestion.synthetic.spelling import COLUMNS, HEADERS
 from ingestion.writers.form_workbook import SHEET_TITLES, write_form
@@ -156,7 +157,6 @@ def _csv_bytes(submission: Submission) -> bytes:
 
 
 DAMAGES = ("mojibake", "question_marks", "dropped_diacritics")
-_D_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
 
 
 def damaged_bytes(text: str, how: str) -> bytes:
@@ -167,8 +167,7 @@ def damaged_bytes(text: str, how: str) -> bytes:
         data = text.encode("cp1252", errors="replace")
     elif how == "dropped_diacritics":
         # Retyped or converted without marks: 'Kỳ báo cáo' becomes 'Ky bao cao'.
-        bare = unicodedata.normalize("NFD", text.translate(_D_LETTERS))
-        data = "".join(ch for ch in bare if not unicodedata.combining(ch)).encode("utf-8")
+        data = without_marks(text).encode("utf-8")
     else:
         data = b""
     if data and decode_bytes(data).damaged:
