@@ -15,7 +15,7 @@
 --   * coverage counts come from the units grouped by (parent, level, validity) crossed with
 --     the few (period, form) pairs the calendar expects, not from every expected unit.
 -- data_dictionary is not written: it is dbt's own documentation, not data. The current
--- values the three subject facts show are kept in intermediate.hw_current_values; the
+-- values the three subject facts show are kept in hw.current_values; the
 -- working tables (schema hw) are dropped at the end.
 -- The submission holds table is created empty when the quality gate has not run yet.
 
@@ -27,7 +27,6 @@ create table if not exists quality.submission_holds (
     rules varchar, is_waivable boolean, reason_en varchar, reason_vi varchar
 );
 create schema if not exists hw;
-create schema if not exists intermediate;
 create schema if not exists core;
 create schema if not exists analytics;
 
@@ -738,7 +737,7 @@ select
 from joined;
 
 -- The published facts.
-create or replace table core.fct_indicator_values as
+create or replace view core.fct_indicator_values as
 with
 all_rows as (
     select 'own_time' as borders, unit_id, period_id, ind_id, dis_id, value, value_reported,
@@ -770,7 +769,7 @@ inner join hw.periods as p on a.period_id = p.period_id
 inner join hw.ind as i on a.ind_id = i.ind_id
 inner join hw.dis_ids as d on a.dis_id = d.dis_id;
 
-create or replace table intermediate.hw_current_values as
+create or replace view hw.current_values as
 select
     u.unit_code, p.period_code, c.period_kind, i.indicator_code, d.disaggregation, f.form,
     c.value, c.value_text, c.value_whole, c.value_is_approximate, c.value_source_kind,
@@ -785,11 +784,11 @@ inner join hw.dis_ids as d on c.dis_id = d.dis_id
 inner join hw.subs as s on c.sub_rank = s.sub_rank;
 
 create or replace view core.fct_membership as
-select * exclude (form) from intermediate.hw_current_values where form = 'members';
+select * exclude (form) from hw.current_values where form = 'members';
 create or replace view core.fct_programme_results as
-select * exclude (form) from intermediate.hw_current_values where form = 'programmes';
+select * exclude (form) from hw.current_values where form = 'programmes';
 create or replace view core.fct_finance as
-select * exclude (form) from intermediate.hw_current_values where form = 'finances';
+select * exclude (form) from hw.current_values where form = 'finances';
 
 create or replace table core.fct_targets as
 with
@@ -810,7 +809,7 @@ pivoted as (
         max(value) filter (where indicator_code = 'target_achievement_pct')
             as achievement_pct_sent,
         max(submission_id) as submission_id
-    from intermediate.hw_current_values
+    from hw.current_values
     where form = 'targets'
     group by all
 )
@@ -1157,4 +1156,10 @@ select
     ) as membership_rate_rank_in_cluster
 from scorecard;
 
-drop schema hw cascade;
+drop table hw.v;
+drop table hw.sent;
+drop table hw.own;
+drop table hw.upper_values;
+drop table hw.successor_of;
+drop table hw.expected_children;
+drop table hw.period_forms;
