@@ -5,9 +5,10 @@ row can be shown to a steward and written to the review table, plus the derived 
 rule judges. What the catalogue says of an indicator (a count, may be negative, a rate that
 may exceed 100, what to compare it per) comes from the catalogue as staging exposes it
 (stg_reference__indicators); what a period is (kind, last day, months it covers) from
-int_periods; a value's history and its statistics from int_value_history. `expected` says
-what was expected in English (the log, the review table), `expected_vi` the same for the
-steward.
+int_periods; a value's history and its statistics from int_value_history, its peers' from
+int_value_peers (the frames judge those statistics against the thresholds of suites.py).
+`expected` says what was expected in English (the log, the review table), `expected_vi` the
+same for the steward.
 """
 
 from __future__ import annotations
