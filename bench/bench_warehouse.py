@@ -175,6 +175,9 @@ def model_timings(target: Path, label: str) -> None:
     models.sort(key=lambda r: r["execution_time"], reverse=True)
     total = sum(r["execution_time"] for r in models)
     print(f"BENCH {label}_models_total {total:.1f} s")
+    for kind in ("test", "unit_test", "seed"):
+        spent = sum(r["execution_time"] for r in results if r["unique_id"].startswith(kind + "."))
+        print(f"BENCH {label}_{kind}s_total {spent:.1f} s")
     for result in models[:TOP_MODELS]:
         name = result["unique_id"].split(".")[-1]
         print(f"BENCH {label}_model {name} {result['execution_time']:.1f} s")
