@@ -66,11 +66,11 @@ submitted_additive as (
     {% endif %}
 ),
 
-{#- The longer periods derived over time, each with the parts it can be derived from in
+{# The longer periods derived over time, each with the parts it can be derived from in
     order of preference (the shortest first): suffix of its code, the month it ends in,
     and for each part kind the test that a part of that kind lies in it and how many it
-    takes. -#}
-{%- set wholes = [
+    takes. #}
+{% set wholes = [
     {'name': 'q1', 'suffix': "'-Q1'", 'end_month': 3, 'parts': [
         ('month', "(end_month + 2) // 3 = 1", 3)]},
     {'name': 'q2', 'suffix': "'-Q2'", 'end_month': 6, 'parts': [
@@ -85,8 +85,8 @@ submitted_additive as (
         ('month', "end_month > 6", 6), ('quarter', "end_month > 6", 2)]},
     {'name': 'y', 'suffix': "''", 'end_month': 12, 'parts': [
         ('month', "true", 12), ('quarter', "true", 4), ('half', "true", 2)]},
-] -%}
-{%- set months_of = {'month': 1, 'quarter': 3, 'half': 6} -%}
+] %}
+{% set months_of = {'month': 1, 'quarter': 3, 'half': 6} %}
 
 -- Each unit's months, quarters and halves of a year side by side, one row per unit ×
 -- indicator × disaggregation × year: for every longer period of the year and kind of
@@ -98,19 +98,20 @@ parts_by_year as (
         indicator_code,
         disaggregation,
         period_year,
-        any_value(adds_over_time) as adds_over_time,
         {%- for whole in wholes %}
             {%- for kind, lies_in, needed in whole.parts %}
                 {%- set part = "part_months = " ~ months_of[kind] ~ " and " ~ lies_in %}
                 {%- set last = part ~ " and end_month = " ~ whole.end_month %}
-        count(*) filter (where {{ part }}) as {{ whole.name }}_{{ kind }}_count,
-        sum(value) filter (where {{ part }}) as {{ whole.name }}_{{ kind }}_sum,
-        sum(value_whole) filter (where {{ part }}) as {{ whole.name }}_{{ kind }}_whole_sum,
-        count(*) filter (where {{ last }}) as {{ whole.name }}_{{ kind }}_last_count,
-        max(value) filter (where {{ last }}) as {{ whole.name }}_{{ kind }}_last,
-        max(value_whole) filter (where {{ last }}) as {{ whole.name }}_{{ kind }}_whole_last,
+                {%- set prefix = whole.name ~ '_' ~ kind %}
+                count(*) filter (where {{ part }}) as {{ prefix }}_count,
+                sum(value) filter (where {{ part }}) as {{ prefix }}_sum,
+                sum(value_whole) filter (where {{ part }}) as {{ prefix }}_whole_sum,
+                count(*) filter (where {{ last }}) as {{ prefix }}_last_count,
+                max(value) filter (where {{ last }}) as {{ prefix }}_last,
+                max(value_whole) filter (where {{ last }}) as {{ prefix }}_whole_last,
             {%- endfor %}
         {%- endfor %}
+        any_value(adds_over_time) as adds_over_time
     from (
         -- The part's kind as a number: compared once per aggregate, cheaper than text.
         select

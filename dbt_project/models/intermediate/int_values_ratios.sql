@@ -41,16 +41,18 @@ ratio_terms as (
 
 additive as (
     select * from {{ ref('int_values_over_units') }}
-    where indicator_code in (select indicator_code from ratio_terms)
-    {% if is_incremental() %}
-        and year(period_end) in (select period_year from changed_years)
-    {% endif %}
+    where
+        indicator_code in (select indicator_code from ratio_terms)
+        {% if is_incremental() %}
+            and year(period_end) in (select period_year from changed_years)
+        {% endif %}
     union all
     select * from {{ ref('int_values_restated_2025') }}
-    where indicator_code in (select indicator_code from ratio_terms)
-    {% if is_incremental() %}
-        and year(period_end) in (select period_year from changed_years)
-    {% endif %}
+    where
+        indicator_code in (select indicator_code from ratio_terms)
+        {% if is_incremental() %}
+            and year(period_end) in (select period_year from changed_years)
+        {% endif %}
 ),
 
 current_values as (
