@@ -46,7 +46,9 @@ MIN_HISTORY = 4
 # A probable unit error needs less: one earlier value 1,000 times smaller (a province's
 # trust loans 1,000 times its previous year) is already telling.
 MIN_HISTORY_UNIT_ERROR = 1
-OUTLIER_Z = 3.5  # modified z-score threshold (Iglewicz and Hoaglin)
+# Modified z-score threshold (Iglewicz and Hoaglin). dbt computes the score
+# (macros/modified_z.sql); its fallback for a constant history is scaled to this 3.5.
+OUTLIER_Z = 3.5
 # Noise guard: a warning also needs the value to differ from the median of its history by
 # more than this share of it (and by more than 1): a stable stock moving from 65 to 63 is
 # far in z-score terms but not worth a steward's time.
