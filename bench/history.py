@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from expectations.review import HOLD_COLUMNS
 from ingestion.landing import RAW_TABLES as LANDING_TABLES
 from ingestion.landing import ensure_raw_schema, land_reference
 
@@ -168,15 +169,9 @@ def add_rule_cases(path: Path, every: int = 50) -> int:
     changes every figure, so a wrong exclusion shows); a quarter sent beside the months it
     is derived from; sent ratios; and a narrative release. Returns the submissions added."""
     with duckdb.connect(str(path)) as con:
-        con.execute(
-            """
-            create schema if not exists quality;
-            create table if not exists quality.submission_holds (
-                hold_id varchar, submission_id varchar, run_id varchar, held_at timestamp,
-                rules varchar, is_waivable boolean, reason_en varchar, reason_vi varchar
-            );
-            """
-        )
+        columns = ", ".join(f"{name} {kind}" for name, kind in HOLD_COLUMNS.items())
+        con.execute("create schema if not exists quality")
+        con.execute(f"create table if not exists quality.submission_holds ({columns})")
         con.execute(
             f"""
             create or replace temp table picked as
