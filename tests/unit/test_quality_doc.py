@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from expectations.gate import aggregate_rules, submission_rules
+from expectations.gate import CHECK_SPECS, aggregate_rules, submission_rules
 from expectations.suites import Rule
 from ingestion.reference.catalogue import load_catalogue
 
@@ -42,3 +42,13 @@ def test_each_table_row_gives_the_rules_severity_and_waiver() -> None:
         assert cells[:2] == [rule.severity, "yes" if rule.waivable else "no"], rule.name
     contract = [r for r in every_rule() if r.suite == "contract"]
     assert all(r.severity == "error" and not r.waivable for r in contract)
+
+
+def test_the_checks_table_lists_every_check_with_its_blocking_flag() -> None:
+    rows = {
+        line.split("|")[1].strip(" `"): [cell.strip() for cell in line.split("|")[2:-1]]
+        for line in QUALITY_DOC.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
+    for spec in CHECK_SPECS:
+        assert rows[spec.name][1] == ("yes" if spec.blocking else "no"), spec.name
