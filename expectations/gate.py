@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,32 +180,42 @@ def _empty_rows() -> pd.DataFrame:
     return pd.DataFrame(columns=[*FAILING_ROW_COLUMNS, *ROW_STATE_COLUMNS]).astype({"held": bool})
 
 
-def table_columns(con: duckdb.DuckDBPyConnection, model: str) -> list[str]:
+def default_relations() -> dict[str, str]:
+    """model → schema.name as dbt builds them by default; the Dagster code location passes
+    the relations it resolved from dbt's manifest instead (orchestration/quality/checks.py)."""
+    return {model: f"{schema}.{model}" for model, schema in MODEL_SCHEMAS.items()}
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
+    schema, _, name = relation.partition(".")
     return [
         r[0]
         for r in con.execute(
             "select column_name from information_schema.columns "
             "where table_schema = ? and table_name = ? order by ordinal_position",
-            [MODEL_SCHEMAS.get(model, "raw"), model],
+            [schema, name],
         ).fetchall()
     ]
 
 
-def _relation(model: str) -> str:
-    return f"{MODEL_SCHEMAS.get(model, 'raw')}.{model}"
+def _relation(model: str, relations: Mapping[str, str]) -> str:
+    return relations.get(model, f"raw.{model}")
 
 
-def _read(con: duckdb.DuckDBPyConnection, model: str) -> pd.DataFrame:
-    return con.sql(f"select * from {_relation(model)}").df()
+def _read(con: duckdb.DuckDBPyConnection, model: str, relations: Mapping[str, str]) -> pd.DataFrame:
+    return con.sql(f"select * from {_relation(model, relations)}").df()
 
 
 def missing_reason(
-    con: duckdb.DuckDBPyConnection, model: str, needed: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    model: str,
+    relations: Mapping[str, str],
+    needed: list[str] | None = None,
 ) -> str | None:
     """Why a table cannot be checked (it is missing, or lacks columns), in English and
     Vietnamese; None when it can."""
-    columns = table_columns(con, model)
-    table = f"{MODEL_SCHEMAS.get(model, 'raw')}.{model}"
+    table = _relation(model, relations)
+    columns = table_columns(con, table)
     if not columns:
         return (
             f"failed: {table} is not in the build database, so nothing could be checked / "
@@ -220,7 +230,7 @@ def missing_reason(
     return None
 
 
-def _submission_inputs(con: duckdb.DuckDBPyConnection) -> str | None:
+def _submission_inputs(con: duckdb.DuckDBPyConnection, relations: Mapping[str, str]) -> str | None:
     models = [
         VALUES_MODEL,
         CATALOGUE_MODEL,
@@ -230,7 +240,7 @@ def _submission_inputs(con: duckdb.DuckDBPyConnection) -> str | None:
         HISTORY_MODEL,
         PEERS_MODEL,
     ]
-    return next((r for r in (missing_reason(con, m) for m in models) if r), None)
+    return next((r for r in (missing_reason(con, m, relations) for m in models) if r), None)
 
 
 def submission_rules(known_indicators: list[str], rates_may_exceed_100: list[str]) -> list[Rule]:
@@ -312,26 +322,29 @@ def screen_submissions(
     docs_root: Path | None,
     checked_at: dt.datetime | None = None,
     carried: pd.DataFrame | None = None,
+    relations: Mapping[str, str] | None = None,
 ) -> list[CheckReport]:
     """One round of the submissions stage on the current facts; `carried`: failing rows of
-    submissions held earlier in this run, kept in the record as held."""
+    submissions held earlier in this run, kept in the record as held; `relations`: model →
+    the table it is read from (default_relations() when not given)."""
     checked_at = checked_at or _now()
     ensure_quality_schema(con)
     specs = stage_specs("submissions")
-    missing = _submission_inputs(con)
+    relations = relations or default_relations()
+    missing = _submission_inputs(con, relations)
     if missing:
         reports = _reports(specs, [], _empty_rows(), [], None, missing)
         _record(con, reports, run_id, checked_at)
         return reports
-    catalogue = _read(con, CATALOGUE_MODEL)
-    units = _read(con, ORG_UNITS_MODEL).set_index("unit_code")["unit_level"]
+    catalogue = _read(con, CATALOGUE_MODEL, relations)
+    units = _read(con, ORG_UNITS_MODEL, relations).set_index("unit_code")["unit_level"]
     frames = submission_frames(
-        _read(con, VALUES_MODEL),
+        _read(con, VALUES_MODEL, relations),
         catalogue,
-        _read(con, PERIODS_MODEL),
+        _read(con, PERIODS_MODEL, relations),
         units,
-        read_history(con, _relation(HISTORY_MODEL), "submitted"),
-        _read(con, PEERS_MODEL),
+        read_history(con, _relation(HISTORY_MODEL, relations), "submitted"),
+        _read(con, PEERS_MODEL, relations),
     )
     exceed = catalogue.loc[catalogue.rate_may_exceed_100.astype(bool), "indicator_code"]
     rules = submission_rules(catalogue.indicator_code.tolist(), sorted(exceed))
@@ -417,6 +430,7 @@ def gate_submissions(
     docs_root: Path | None,
     checked_at: dt.datetime | None = None,
     max_rounds: int = MAX_ROUNDS,
+    relations: Mapping[str, str] | None = None,
 ) -> GateOutcome:
     """The submissions stage: screen, hold, rebuild, until no new hold (at most max_rounds).
 
@@ -429,7 +443,7 @@ def gate_submissions(
     holds: list[pd.DataFrame] = []
     for round_number in range(1, max_rounds + 1):
         with connect() as con:
-            reports = screen_submissions(con, run_id, docs_root, checked_at, carried)
+            reports = screen_submissions(con, run_id, docs_root, checked_at, carried, relations)
             new = holds_from(reports)
             if not new.empty:
                 record_holds(con, new, run_id, _now())
@@ -453,8 +467,10 @@ def check_aggregates(
     run_id: str,
     docs_root: Path | None,
     checked_at: dt.datetime | None = None,
+    relations: Mapping[str, str] | None = None,
 ) -> list[CheckReport]:
-    """The aggregates stage: rolled-up aggregates over time, and completeness."""
+    """The aggregates stage: rolled-up aggregates over time, and completeness; `relations`
+    as for screen_submissions."""
     checked_at = checked_at or _now()
     ensure_quality_schema(con)
     rules = aggregate_rules()
@@ -462,17 +478,20 @@ def check_aggregates(
     missing: dict[str, str] = {}
     # The aggregates are judged on their history (int_value_history, built from the
     # roll-up); the roll-up is named first when it is the table missing.
-    reason = missing_reason(con, ROLLED_UP_MODEL) or missing_reason(con, HISTORY_MODEL)
+    relations = relations or default_relations()
+    reason = missing_reason(con, ROLLED_UP_MODEL, relations) or missing_reason(
+        con, HISTORY_MODEL, relations
+    )
     if reason:
         missing[ROLLED_UP_FRAME] = reason
     else:
-        history = read_history(con, _relation(HISTORY_MODEL), "rolled_up")
+        history = read_history(con, _relation(HISTORY_MODEL, relations), "rolled_up")
         frames[ROLLED_UP_FRAME] = rolled_up_frame(history)
-    reason = missing_reason(con, EXPECTED_REPORTS_MODEL, EXPECTED_REPORT_COLUMNS)
+    reason = missing_reason(con, EXPECTED_REPORTS_MODEL, relations, EXPECTED_REPORT_COLUMNS)
     if reason:
         missing["completeness"] = reason
     else:
-        expected = _read(con, EXPECTED_REPORTS_MODEL)
+        expected = _read(con, EXPECTED_REPORTS_MODEL, relations)
         frames["completeness"] = completeness_frame(expected, checked_at.date())
     docs_dir = docs_root / run_id / "aggregates" if docs_root is not None else None
     outcome = validate(frames, rules, docs_dir, suite_name="aggregates")

@@ -24,7 +24,6 @@ from orchestration.quality.checks import (
     build_gate_asset,
     build_quality_checks,
     checked_models,
-    require_gate_reads,
     resolve_relations,
 )
 from orchestration.quality.narrative_review import build_narrative_job, narrative_review
@@ -41,7 +40,7 @@ def build_definitions(project: DbtProject = dbt_project) -> dg.Definitions:
     manifest = load_manifest(prepared_manifest(project))
     # Every table a check reads is resolved now, at load: a model gone from the project
     # stops the code location with its name, not a run with a check that finds no table.
-    require_gate_reads(resolve_relations(manifest, checked_models()))
+    relations = resolve_relations(manifest, checked_models())
     warehouse = build_warehouse_assets(project)
     with_checks = {VALUES_MODEL, ROLLED_UP_MODEL, EXPECTED_REPORTS_MODEL}
     model_keys = {key.path[-1]: key for key in warehouse.keys if key.path[-1] in with_checks}
@@ -76,11 +75,11 @@ def build_definitions(project: DbtProject = dbt_project) -> dg.Definitions:
             landed_submissions,
             narrative_review,
             warehouse,
-            build_gate_asset(model_keys),
+            build_gate_asset(model_keys, relations),
             publish,
             leadership_workbook,
         ],
-        asset_checks=build_quality_checks(model_keys),
+        asset_checks=build_quality_checks(model_keys, relations),
         jobs=[nightly, build_steward_job(PIPELINE_TAG), build_narrative_job(PIPELINE_TAG)],
         schedules=[nightly_schedule],
         sensors=[build_inbox_sensor(nightly)],

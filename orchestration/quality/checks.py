@@ -86,23 +86,6 @@ def resolve_relations(manifest: Mapping[str, Any], models: Iterable[str]) -> dic
     }
 
 
-def require_gate_reads(relations: Mapping[str, str]) -> None:
-    """The gate reads each model where dbt builds it; raise CheckedModelMissing otherwise.
-
-    expectations.gate still names its tables itself (MODEL_SCHEMAS); until it takes these
-    relations as an argument, a model dbt builds elsewhere stops the load here.
-    """
-    moved = [
-        f"{model}: dbt builds {relation}, the gate reads {MODEL_SCHEMAS[model]}.{model}"
-        for model, relation in sorted(relations.items())
-        if relation != f"{MODEL_SCHEMAS[model]}.{model}"
-    ]
-    if moved:
-        raise CheckedModelMissing(
-            "The quality checks would read tables dbt does not build: " + "; ".join(moved)
-        )
-
-
 def _cell(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -243,7 +226,10 @@ def gate_metadata(outcome: GateOutcome) -> dict[str, dg.MetadataValue]:
     }
 
 
-def build_gate_asset(model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetsDefinition:
+def build_gate_asset(
+    model_keys: Mapping[str, dg.AssetKey], relations: Mapping[str, str]
+) -> dg.AssetsDefinition:
+    """`relations`: model → the table the gate reads it from, resolved from the manifest."""
     specs = stage_specs("submissions")
 
     @dg.asset(
@@ -274,7 +260,11 @@ def build_gate_asset(model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetsDefiniti
             dbt.cli(REBUILD_ARGS, manifest=dbt_project.manifest_path).wait()
 
         outcome = gate_submissions(
-            warehouse.connect, rebuild, context.run_id, warehouse.data_docs_path
+            warehouse.connect,
+            rebuild,
+            context.run_id,
+            warehouse.data_docs_path,
+            relations=relations,
         )
         for hold in outcome.holds.to_dict("records"):
             context.log.warning(
@@ -287,7 +277,9 @@ def build_gate_asset(model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetsDefiniti
     return submission_gate
 
 
-def build_aggregate_checks(model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetChecksDefinition:
+def build_aggregate_checks(
+    model_keys: Mapping[str, dg.AssetKey], relations: Mapping[str, str]
+) -> dg.AssetChecksDefinition:
     """The checks of what no submission explains, on the tables rebuilt after the gate."""
     specs = stage_specs("aggregates")
     targets = {spec.name: model_keys.get(spec.model, GATE_ASSET) for spec in specs}
@@ -309,7 +301,7 @@ def build_aggregate_checks(model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetChe
     def aggregate_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         run_id = context.op_execution_context.run_id
         with warehouse.connect() as con:
-            reports = check_aggregates(con, run_id, warehouse.data_docs_path)
+            reports = check_aggregates(con, run_id, warehouse.data_docs_path, relations=relations)
         for report in reports:
             yield _result(report, targets[report.spec.name], run_id, context.log)
 
@@ -317,10 +309,11 @@ def build_aggregate_checks(model_keys: Mapping[str, dg.AssetKey]) -> dg.AssetChe
 
 
 def build_quality_checks(
-    model_keys: Mapping[str, dg.AssetKey],
+    model_keys: Mapping[str, dg.AssetKey], relations: Mapping[str, str]
 ) -> list[dg.AssetChecksDefinition]:
-    """`model_keys`: dbt model name → asset key, for the models present in the project."""
-    return [build_aggregate_checks(model_keys)]
+    """`model_keys`: dbt model name → asset key, for the models present in the project;
+    `relations`: model → table, resolved from the manifest (resolve_relations)."""
+    return [build_aggregate_checks(model_keys, relations)]
 
 
 def blocking_check_assets(model_keys: Mapping[str, dg.AssetKey]) -> list[dg.AssetKey]:

@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 from dagster_dbt import DbtProject
 
-from expectations.gate import ROLLED_UP_MODEL
+from expectations.gate import ROLLED_UP_MODEL, check_aggregates, default_relations
+from ingestion.landing import ensure_raw_schema
 from orchestration.definitions import NIGHTLY_JOB, build_definitions
 from orchestration.ingestion.sensors import inbox_run_key
 from orchestration.project import DBT_PROJECT_DIR, ManifestMissing, dbt_project, load_manifest
@@ -155,3 +157,15 @@ def test_a_stale_manifest_stops_the_load(data_dir, tmp_path, not_dagster_dev):
     assert f"{ROLLED_UP_MODEL}.sql (changed)" in str(stale.value)
     assert "int_new_model.sql (new)" in str(stale.value)
     assert "make manifest" in str(stale.value)
+
+
+def test_the_checks_read_the_relation_resolved_for_them(tmp_path):
+    # A model dbt builds under another schema or alias is read there: the relation comes from
+    # the manifest, not from a name written into the checks.
+    relations = default_relations() | {ROLLED_UP_MODEL: "elsewhere.rolled_up_values"}
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_raw_schema(con)
+        reports = check_aggregates(con, "run-1", None, relations=relations)
+    (rolled_up,) = [r for r in reports if r.spec.model == ROLLED_UP_MODEL and r.spec.blocking]
+    assert not rolled_up.passed
+    assert "elsewhere.rolled_up_values is not in the build database" in rolled_up.missing
