@@ -12,8 +12,8 @@
 -- A view, computed when the gate reads it: a value's history is every earlier value of its
 -- series, so the work grows with the square of a series' length (120 months over ten
 -- years); the gate needs it once per round, the published marts never. Every step keeps
--- history_of in its keys and no step joins a side that could lose the gate's filter on
--- it, so that reading one kind leaves the other's pairs uncomputed.
+-- history_of in its keys and joins on it by inner joins only, so that the gate's filter on
+-- it reaches every step and reading one kind leaves the other's pairs uncomputed.
 with
 
 periods as (
@@ -38,7 +38,8 @@ submitted as (
         current_values.submission_id,
         current_values.file_name,
         current_values.source_row_number,
-        current_values.received_at
+        current_values.received_at,
+        row_number() over () as value_id
     from {{ ref('int_values_latest_revision') }} as current_values
     inner join periods on current_values.period_code = periods.period_code
 ),
@@ -56,7 +57,8 @@ rolled_up as (
         null::varchar as submission_id,
         null::varchar as file_name,
         null::integer as source_row_number,
-        null::timestamp as received_at
+        null::timestamp as received_at,
+        row_number() over () as value_id
     from {{ ref('int_values_rolled_up') }}
     where
         borders = '2025'
@@ -73,7 +75,9 @@ all_values as (
 -- Every value with each earlier value of its series; a value without one keeps a row.
 pairs as (
     select
-        current_values.*,
+        current_values.history_of,
+        current_values.value_id,
+        current_values.value,
         earlier.value as earlier_value
     from all_values as current_values
     left join all_values as earlier
@@ -89,63 +93,43 @@ pairs as (
 centre as (
     select
         history_of,
-        unit_code,
-        period_code,
-        indicator_code,
-        disaggregation,
-        any_value(period_kind) as period_kind,
-        any_value(period_end) as period_end,
+        value_id,
         any_value(value) as value,
-        any_value(submission_id) as submission_id,
-        any_value(file_name) as file_name,
-        any_value(source_row_number) as source_row_number,
-        any_value(received_at) as received_at,
         count(earlier_value) as history_count,
         median(earlier_value) as history_median,
         min(earlier_value) as history_min,
         max(earlier_value) as history_max
     from pairs
-    group by history_of, unit_code, period_code, indicator_code, disaggregation
+    group by history_of, value_id
 ),
 
 spread as (
     select
         pairs.history_of,
-        pairs.unit_code,
-        pairs.period_code,
-        pairs.indicator_code,
-        pairs.disaggregation,
+        pairs.value_id,
         median(abs(pairs.earlier_value - centre.history_median)) as history_mad,
         avg(abs(pairs.earlier_value - centre.history_median)) as history_mean_ad
     from pairs
     inner join centre
         on pairs.history_of = centre.history_of
-            and pairs.unit_code is not distinct from centre.unit_code
-            and pairs.period_code = centre.period_code
-            and pairs.indicator_code is not distinct from centre.indicator_code
-            and pairs.disaggregation = centre.disaggregation
-    group by
-        pairs.history_of,
-        pairs.unit_code,
-        pairs.period_code,
-        pairs.indicator_code,
-        pairs.disaggregation
+            and pairs.value_id = centre.value_id
+    group by pairs.history_of, pairs.value_id
 ),
 
 final as (
     select
-        centre.history_of,
-        centre.unit_code,
-        centre.period_code,
-        centre.indicator_code,
-        centre.disaggregation,
-        centre.period_kind,
-        centre.period_end,
-        centre.value,
-        centre.submission_id,
-        centre.file_name,
-        centre.source_row_number,
-        centre.received_at,
+        all_values.history_of,
+        all_values.unit_code,
+        all_values.period_code,
+        all_values.indicator_code,
+        all_values.disaggregation,
+        all_values.period_kind,
+        all_values.period_end,
+        all_values.value,
+        all_values.submission_id,
+        all_values.file_name,
+        all_values.source_row_number,
+        all_values.received_at,
         centre.history_count,
         centre.history_median,
         centre.history_min,
@@ -158,13 +142,13 @@ final as (
             'spread.history_mean_ad',
             'centre.history_median',
         ) }} as modified_z
-    from centre
+    from all_values
+    inner join centre
+        on all_values.history_of = centre.history_of
+            and all_values.value_id = centre.value_id
     inner join spread
-        on centre.history_of = spread.history_of
-            and centre.unit_code is not distinct from spread.unit_code
-            and centre.period_code = spread.period_code
-            and centre.indicator_code is not distinct from spread.indicator_code
-            and centre.disaggregation = spread.disaggregation
+        on all_values.history_of = spread.history_of
+            and all_values.value_id = spread.value_id
 )
 
 select * from final
