@@ -83,13 +83,7 @@ versions as (
         values_submitted.submission_id,
         report_submissions.file_name,
         values_submitted.source_row_number,
-        report_submissions.received_at,
-        -- Newest last: a missing part of the order sorts below every present one.
-        struct_pack(
-            received_at := coalesce(report_submissions.received_at, '-infinity'::timestamp),
-            submission_id := coalesce(values_submitted.submission_id, ''),
-            source_row_number := coalesce(values_submitted.source_row_number, -2147483648)
-        ) as version_order
+        report_submissions.received_at
     from report_submissions
     inner join values_submitted
         on report_submissions.submission_id = values_submitted.submission_id
@@ -100,67 +94,55 @@ versions as (
             and report_submissions.form = indicators.subject_area
 ),
 
--- One row per figure: its newest version and its history, grouped rather than windowed
--- (a sort of every version by four text keys was the model's cost).
-figures as (
+-- Each figure's newest version and its history, from one pass over its versions sorted
+-- oldest first: the last is the newest, the first is the first sent, the row count is the
+-- number of submissions that sent it. (A window spills to disk at national scale; an
+-- aggregate carrying the version's text columns ran out of memory at ten years.)
+ordered_versions as (
     select
-        unit_code,
-        period_code,
-        indicator_code,
-        disaggregation,
-        arg_max(
-            struct_pack(
-                period_kind,
-                form,
-                value,
-                value_text,
-                value_whole,
-                value_is_approximate,
-                value_source_kind,
-                evidence_quote,
-                evidence_start,
-                evidence_end,
-                is_withdrawn,
-                submission_id,
-                file_name,
-                source_row_number,
-                received_at
-            ),
-            version_order
-        ) as latest,
-        arg_min(submission_id, (received_at, submission_id)) as first_submission_id,
-        min(received_at) as first_received_at,
-        count(*) as revision_count
+        *,
+        lead(true) over figure is null as is_newest,
+        first_value(submission_id) over figure as first_submission_id,
+        first_value(received_at ignore nulls) over figure as first_received_at,
+        row_number() over figure as revision_count
     from versions
-    group by unit_code, period_code, indicator_code, disaggregation
+    window figure as (
+        partition by unit_code, period_code, indicator_code, disaggregation
+        order by
+            received_at asc nulls first,
+            submission_id asc nulls first,
+            source_row_number asc nulls first
+    )
 ),
 
 current_values as (
     select
         unit_code,
         period_code,
-        latest.period_kind,
+        period_kind,
         indicator_code,
         disaggregation,
-        latest.form,
-        latest.value,
-        latest.value_text,
-        latest.value_whole,
-        latest.value_is_approximate,
-        latest.value_source_kind,
-        latest.evidence_quote,
-        latest.evidence_start,
-        latest.evidence_end,
-        latest.submission_id,
-        latest.file_name,
-        latest.source_row_number,
-        latest.received_at,
+        form,
+        value,
+        value_text,
+        value_whole,
+        value_is_approximate,
+        value_source_kind,
+        evidence_quote,
+        evidence_start,
+        evidence_end,
+        submission_id,
+        file_name,
+        source_row_number,
+        received_at,
         first_submission_id,
         first_received_at,
         revision_count,
         {{ current_change_batch() }} as change_batch
-    from figures
-    where not coalesce(latest.is_withdrawn, false)
+    from ordered_versions
+    where
+        is_newest
+        and not coalesce(is_withdrawn, false)
 )
 
 select * from current_values
