@@ -350,7 +350,8 @@ def screen_submissions(
     rules = submission_rules(catalogue.indicator_code.tolist(), sorted(exceed))
     docs_dir = docs_root / run_id / "submissions" if docs_root is not None else None
     outcome = validate(frames, rules, docs_dir, suite_name="submissions")
-    rows = _apply_reviews(outcome.failing_rows, review_states(con)["accepted"])
+    accepted = review_states(con, _relation(REVIEWS_MODEL, relations))["accepted"]
+    rows = _apply_reviews(outcome.failing_rows, accepted)
     if carried is not None and not carried.empty:
         rows = pd.concat([carried, rows], ignore_index=True)
     reports = _reports(specs, rules, rows, outcome.outcomes, outcome.docs_index, None)

@@ -177,10 +177,13 @@ def ensure_quality_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DECISION_LOG)
 
 
-def review_states(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    """{'accepted': ids, 'held': ids, 'excluded': ids} from int_submission_reviews."""
+def review_states(
+    con: duckdb.DuckDBPyConnection, relation: str = REVIEWS_VIEW
+) -> dict[str, set[str]]:
+    """{'accepted': ids, 'held': ids, 'excluded': ids} from int_submission_reviews (read
+    from `relation`, where dbt builds it)."""
     rows = con.execute(
-        f"select submission_id, is_accepted, is_held, is_excluded_from_facts from {REVIEWS_VIEW} "
+        f"select submission_id, is_accepted, is_held, is_excluded_from_facts from {relation} "
         "where is_accepted or is_held or is_excluded_from_facts"
     ).fetchall()
     return {
