@@ -9,7 +9,7 @@ DBT_DIR := dbt_project
 # is set (a relative one is taken from the checkout, as the pipeline takes it).
 export DAGSTER_HOME ?= $(if $(VWU_DATA_DIR),$(abspath $(VWU_DATA_DIR))/dagster_home,$(CURDIR)/data/dagster_home)
 
-.PHONY: bootstrap run test lint unit integration ui serve user bench form clean manifest system-deps recover screens
+.PHONY: bootstrap run test test-slow lint unit integration ui serve user bench form clean manifest system-deps recover screens
 
 bootstrap: $(STAMP) manifest
 
@@ -53,8 +53,15 @@ lint: bootstrap
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint $(DBT_DIR)/models $(DBT_DIR)/tests
 
+# Every test but the slow end-to-end suites: whole nightly runs, runs killed mid-build, the
+# browser (markers slow, reliability, ui; pyproject.toml). `make test-slow` runs those; CI runs
+# both (.ci/run).
+FAST_TESTS := not slow and not reliability and not ui
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "$(FAST_TESTS)"
+
+test-slow: bootstrap system-deps
+	$(BIN)/python -m pytest -m "not ($(FAST_TESTS))"
 
 # The steward's server: Dagster's UI behind login, with Dagster's daemon (the run queue, the
 # inbox sensor, the schedule). `make ui` on this machine only (http://127.0.0.1:3000); `make
