@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -35,3 +36,18 @@ def use_data_root(mp: pytest.MonkeyPatch, root: Path) -> Path:
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return use_data_root(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    """A build database of the test's own (a module may define its own `con` instead)."""
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
+        yield connection
+
+
+def write(inbox: Path, name: str, text: str) -> Path:
+    """A file a clerk sent, as UTF-8 text in the inbox."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    path = inbox / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -3,25 +3,12 @@
 import os
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from ingestion.landing import archive_file, content_hash, land_inbox
+from tests.conftest import write
 
 HEADER = "unit,period,indicator,value\n"
-
-
-@pytest.fixture
-def con(tmp_path: Path):
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
-        yield connection
-
-
-def write(inbox: Path, name: str, text: str) -> Path:
-    inbox.mkdir(parents=True, exist_ok=True)
-    path = inbox / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_same_file_twice_is_one_submission(tmp_path, con):

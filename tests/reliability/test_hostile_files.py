@@ -34,6 +34,7 @@ from ingestion.landing import DiskFull, land_inbox, land_reference
 from ingestion.limits import LandingLimits
 from orchestration.definitions import build_definitions
 from orchestration.warehouse.dbt_runner import run_dbt
+from tests.conftest import write
 from tests.reliability.hostile_files import (
     HEADER,
     HOSTILE,
@@ -55,19 +56,6 @@ pytestmark = pytest.mark.reliability
 ADDRESS_SPACE_CAP = 2 * 1024**3
 # The documented cap (docs/operations.md); measured about 300 MiB.
 RESIDENT_CAP = 512 * 1024**2
-
-
-@pytest.fixture
-def con(tmp_path: Path):
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
-        yield connection
-
-
-def write(inbox: Path, name: str, text: str) -> Path:
-    inbox.mkdir(parents=True, exist_ok=True)
-    path = inbox / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def at(day: int) -> float:
@@ -470,13 +458,16 @@ def test_the_inbox_sensor_records_sightings_and_waits_for_files_to_settle(data_d
     path = write(inbox, "p01.csv", f"{HEADER}\nP2025-01,2025,members_total,1\n")
     monkeypatch.setenv("VWU_LIMIT_SETTLE_SECONDS", "3600")
     with dg.instance_for_test() as instance:
-        waiting = sensor(dg.build_sensor_context(instance=instance))
+        waiting = sensor(dg.build_sensor_context(instance=instance, resources=defs.resources))
         assert isinstance(waiting, dg.SkipReason) and "still being written" in str(waiting)
         with closing(sqlite3.connect(sightings_path(inbox))) as ledger:
             assert ledger.execute("select name from sightings").fetchall() == [("p01.csv",)]
         (first_seen,) = first_sightings(inbox, {path: Seen.of(os.lstat(path))}).values()
         monkeypatch.setenv("VWU_LIMIT_SETTLE_SECONDS", "0")
-        assert isinstance(sensor(dg.build_sensor_context(instance=instance)), dg.RunRequest)
+        assert isinstance(
+            sensor(dg.build_sensor_context(instance=instance, resources=defs.resources)),
+            dg.RunRequest,
+        )
     # Seen again later, the file keeps the time it was first seen.
     (again,) = first_sightings(inbox, {path: Seen.of(os.lstat(path))}).values()
     assert again == first_seen
