@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ingestion.readers.headers import canonical_column, map_header
+from ingestion.readers.skips import TITLE_EN, TITLE_VI
 from ingestion.readers.table import (
     LONG_COLUMNS,
     REQUIRED_COLUMNS,
@@ -202,8 +203,8 @@ def _title_lines(text: str, offset: int, lines_before: int, delimiter: str) -> l
                     number,
                     None,
                     shown,
-                    "a title row above the table's header",
-                    "dòng tiêu đề phía trên bảng",
+                    TITLE_EN,
+                    TITLE_VI,
                     True,
                 )
             )

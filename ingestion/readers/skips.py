@@ -38,6 +38,8 @@ SECTION_EN = "a section heading, not a figure"
 SECTION_VI = "dòng tiêu đề mục, không phải số liệu"
 SIGNATURE_EN = "the signature block below the table"
 SIGNATURE_VI = "phần chữ ký cuối bảng"
+TITLE_EN = "a title row above the table's header"
+TITLE_VI = "dòng tiêu đề phía trên bảng"
 
 _TOTAL_WORDS = frozenset(
     {"tong cong", "tong", "cong", "tong so", "total", "grand total", "sum", "cong chung"}

@@ -52,6 +52,14 @@ class UnreadableFile(ValueError):
         self.reason_vi = reason_vi
 
 
+def not_a_workbook() -> UnreadableFile:
+    """What every workbook reader says of bytes no workbook library can open."""
+    return UnreadableFile(
+        "the file is not a readable Excel workbook; save it again as .xlsx",
+        "tệp không phải là sổ tính Excel đọc được; hãy mở bằng Excel và lưu lại dạng .xlsx",
+    )
+
+
 @dataclass(frozen=True)
 class LongTable:
     """Rows of text with their 1-based row number in the file (the header is row 1), and

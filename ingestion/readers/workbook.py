@@ -40,7 +40,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ingestion.normalise.text import fold, to_nfc
 from ingestion.readers.headers import canonical_column, map_header
-from ingestion.readers.table import LONG_COLUMNS, REQUIRED_COLUMNS, UnreadableFile
+from ingestion.readers.skips import TITLE_EN, TITLE_VI
+from ingestion.readers.table import (
+    LONG_COLUMNS,
+    REQUIRED_COLUMNS,
+    UnreadableFile,
+    not_a_workbook,
+)
 from ingestion.readers.xlsx_long import (
     cell_text,
     open_workbook,
@@ -280,10 +286,7 @@ def _open(data: bytes) -> Any:
         return load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         log.info("openpyxl cannot open the workbook: %r", exc)
-        raise UnreadableFile(
-            "the file is not a readable Excel workbook; save it again as .xlsx",
-            "tệp không phải là sổ tính Excel đọc được; hãy mở bằng Excel và lưu lại dạng .xlsx",
-        ) from exc
+        raise not_a_workbook() from exc
 
 
 def _sheets(data: bytes) -> list[tuple[str, bool, Any]]:
@@ -424,8 +427,8 @@ def _title_skips(grid: _Grid, title: str, header_row: int, after: int = 0) -> li
             r,
             f"{title}!{r}",
             " | ".join(dict.fromkeys(t.strip() for t in grid.texts(r) if t.strip())),
-            "a title row above the table's header",
-            "dòng tiêu đề phía trên bảng",
+            TITLE_EN,
+            TITLE_VI,
             True,
         )
         for r in rows

@@ -38,6 +38,7 @@ from ingestion.readers.table import (
     UnreadableFile,
     blank_in_every,
     long_table,
+    not_a_workbook,
     row_number_array,
 )
 
@@ -102,10 +103,7 @@ def open_workbook(data: bytes) -> CalamineWorkbook:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (CalamineError, ValueError, OSError) as exc:
         log.info("calamine cannot open the workbook: %s", exc)
-        raise UnreadableFile(
-            "the file is not a readable Excel workbook; save it again as .xlsx",
-            "tệp không phải là sổ tính Excel đọc được; hãy mở bằng Excel và lưu lại dạng .xlsx",
-        ) from exc
+        raise not_a_workbook() from exc
 
 
 def sheet_values(sheet: CalamineSheet) -> list[list[Any]]:

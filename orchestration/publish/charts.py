@@ -11,7 +11,7 @@ from pathlib import Path
 
 import altair as alt
 
-from orchestration.publish.report_data import ReportData
+from orchestration.publish.report_data import RATE_LABEL, ReportData
 
 FONT = "DejaVu Sans"
 WIDTH = 560
@@ -33,7 +33,7 @@ def membership_rate_by_province(data: ReportData) -> alt.TopLevelMixin:
         alt.Chart(frame)
         .mark_bar(color="#2E75B6")
         .encode(
-            x=alt.X("membership_rate_pct:Q", title="Tỷ lệ tập hợp hội viên (%)"),
+            x=alt.X("membership_rate_pct:Q", title=RATE_LABEL),
             y=alt.Y("province_name_vi:N", sort="-x", title=None),
             tooltip=["province_name_vi", alt.Tooltip("membership_rate_pct:Q", format=".1f")],
         )
@@ -138,7 +138,7 @@ def cluster_scorecard(data: ReportData) -> alt.TopLevelMixin:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("membership_rate_pct:Q", title="Tỷ lệ tập hợp hội viên (%)"),
+            x=alt.X("membership_rate_pct:Q", title=RATE_LABEL),
             y=alt.Y("label:N", sort=None, title=None),
             color=alt.Color("cluster_name_vi:N", title="Cụm thi đua"),
         )

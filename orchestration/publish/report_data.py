@@ -15,6 +15,9 @@ import pandas as pd
 
 from ingestion.normalise.periods import PeriodParseError, parse_period
 
+# The membership rate's heading, in the tables and on the charts that draw them.
+RATE_LABEL = "Tỷ lệ tập hợp hội viên (%)"
+
 # The unit of measure in Vietnamese, as a label beside a figure.
 UNIT_LABELS = {
     "person": "người",

@@ -17,7 +17,12 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from orchestration.publish.excel import Column, new_workbook, write_table
-from orchestration.publish.report_data import ReportData, ReportError, read_report_data
+from orchestration.publish.report_data import (
+    RATE_LABEL,
+    ReportData,
+    ReportError,
+    read_report_data,
+)
 from orchestration.settings import Settings
 
 CHART_SIZE = {"x_scale": 1.6, "y_scale": 1.8}
@@ -28,7 +33,7 @@ MEMBERSHIP = [
     Column("cluster_name_vi", "Cụm thi đua", width=30),
     Column("members_total", "Tổng số hội viên", "count"),
     Column("women_18_plus", "Phụ nữ từ 18 tuổi trở lên", "count"),
-    Column("membership_rate_pct", "Tỷ lệ tập hợp hội viên (%)", "pct"),
+    Column("membership_rate_pct", RATE_LABEL, "pct"),
     Column("members_admitted", "Kết nạp mới", "count"),
     Column("members_lost", "Giảm", "count"),
     Column("net_growth", "Phát triển mới", "count"),
@@ -71,7 +76,7 @@ SCORECARD = [
     Column("cluster_name_vi", "Cụm thi đua", width=30),
     Column("province_name_vi", "Tỉnh, thành phố", width=24),
     Column("membership_rate_rank_in_cluster", "Xếp hạng trong cụm", "count"),
-    Column("membership_rate_pct", "Tỷ lệ tập hợp hội viên (%)", "pct"),
+    Column("membership_rate_pct", RATE_LABEL, "pct"),
     Column("members_total", "Tổng số hội viên", "count"),
     Column("net_growth", "Phát triển mới", "count"),
     Column("trust_loan_balance_vnd", "Dư nợ ủy thác (đồng)", "vnd", width=20),
@@ -168,7 +173,7 @@ def _membership(workbook: Workbook, data: ReportData) -> None:
     chart = _chart(workbook, "bar", "Tỷ lệ tập hợp hội viên theo tỉnh (%)", "%", "0")
     chart.add_series(
         {
-            "name": "Tỷ lệ tập hợp hội viên (%)",
+            "name": RATE_LABEL,
             "categories": _ref(name, first, last, _column(MEMBERSHIP, "province_name_vi")),
             "values": _ref(name, first, last, _column(MEMBERSHIP, "membership_rate_pct")),
             "fill": {"color": "#2E75B6"},
@@ -303,7 +308,7 @@ def _scorecard(workbook: Workbook, data: ReportData) -> None:
     chart = _chart(workbook, "bar", "Tỷ lệ tập hợp hội viên theo cụm thi đua (%)", "%", "0")
     chart.add_series(
         {
-            "name": "Tỷ lệ tập hợp hội viên (%)",
+            "name": RATE_LABEL,
             "categories": [name, first, 0, last, 1],  # cluster and province, two levels
             "values": _ref(name, first, last, _column(SCORECARD, "membership_rate_pct")),
             "points": [
