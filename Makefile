@@ -57,8 +57,9 @@ lint: bootstrap
 # browser (markers slow, reliability, ui; pyproject.toml). `make test-slow` runs those; CI runs
 # both (.ci/run).
 FAST_TESTS := not slow and not reliability and not ui
+# Two workers, one test module to each at a time (a module's fixtures are built once).
 test: lint
-	$(BIN)/python -m pytest -m "$(FAST_TESTS)"
+	$(BIN)/python -m pytest -m "$(FAST_TESTS)" -n 2 --dist loadfile
 
 test-slow: bootstrap system-deps
 	$(BIN)/python -m pytest -m "not ($(FAST_TESTS))"
