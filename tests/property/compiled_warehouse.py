@@ -8,6 +8,10 @@ what its materialization does around it: a view or table is replaced, an increme
 appends, or deletes its changed scope and inserts the new rows. Seeds and data tests are not
 run: they do not change the data. `tests/property/test_incremental_equals_full.py` checks
 this runner against dbt itself.
+
+The property test builds thousands of nights, so it keeps its databases in memory: each is an
+attached catalog of one DuckDB instance, and `in_catalog` points the compiled SQL (which names
+the database dbt built, `"warehouse".…`) at one of them.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import json
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -29,6 +33,7 @@ MARKER = "@@predicate@@"
 @dataclass(frozen=True)
 class CompiledModel:
     name: str
+    database: str
     relation: str
     materialized: str
     strategy: str | None
@@ -120,6 +125,7 @@ def compile_warehouse(db: Path, work: Path, dbt_vars: str = "{}") -> list[Compil
         compiled.append(
             CompiledModel(
                 name=node["name"],
+                database=node["database"],
                 relation=node["relation_name"],
                 materialized=config["materialized"],
                 strategy=config.get("incremental_strategy"),
@@ -167,10 +173,34 @@ def run_model(con: duckdb.DuckDBPyConnection, model: CompiledModel, full_refresh
         raise ValueError(f"{model.name}: no runner for incremental strategy {model.strategy}")
 
 
-def run_warehouse(db: Path, models: list[CompiledModel], full_refresh: bool) -> None:
+def in_catalog(models: list[CompiledModel], catalog: str) -> list[CompiledModel]:
+    """The models with every relation of the database dbt built moved to `catalog`."""
+
+    def moved(model: CompiledModel, sql: str | None) -> str | None:
+        return None if sql is None else sql.replace(f'"{model.database}".', f'"{catalog}".')
+
+    return [
+        replace(
+            m,
+            database=catalog,
+            relation=moved(m, m.relation),
+            incremental_sql=moved(m, m.incremental_sql),
+            full_sql=moved(m, m.full_sql),
+            delete_where=moved(m, m.delete_where),
+        )
+        for m in models
+    ]
+
+
+def build(con: duckdb.DuckDBPyConnection, models: list[CompiledModel], full_refresh: bool) -> None:
     """Every model in dependency order, one transaction each as dbt runs them."""
+    for model in models:
+        con.execute("begin")
+        run_model(con, model, full_refresh)
+        con.execute("commit")
+
+
+def run_warehouse(db: Path, models: list[CompiledModel], full_refresh: bool) -> None:
+    """`build` on the database file dbt built (its stem is the catalog the SQL names)."""
     with duckdb.connect(str(db)) as con:
-        for model in models:
-            con.execute("begin")
-            run_model(con, model, full_refresh)
-            con.execute("commit")
+        build(con, models, full_refresh)
