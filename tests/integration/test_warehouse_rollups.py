@@ -9,6 +9,7 @@ number of communes the calendar expects is read from the reviewed reference unit
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -92,7 +93,19 @@ def rolled(tmp_path_factory) -> pd.DataFrame:
     build(db, tmp)
     frame = read(db, "select * from intermediate.int_values_rolled_up")
     frame.attrs["db"] = db
+    frame.attrs["target"] = tmp / "dbt_target"
     return frame
+
+
+def test_the_dbt_unit_tests_ran_and_passed(rolled):
+    """The night's build leaves them out (orchestration/warehouse/assets.py): here they run,
+    every one of the project's."""
+    target = rolled.attrs["target"]
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    ran = {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
+    assert manifest["unit_tests"]
+    assert ran == dict.fromkeys(manifest["unit_tests"], "pass")
 
 
 def row(frame: pd.DataFrame, borders: str, unit: str, period: str, indicator: str) -> pd.Series:
