@@ -141,6 +141,7 @@ def test_a_clerks_workbook_lands_as_excel_shows_it(tmp_path: Path, con) -> None:
     assert {1, 2, 5, 8, 10, 12, 13, 14} <= skipped
     reasons = {row: reason for row, _, _, reason, _ in landed.skipped}
     assert "tổng cộng" in reasons[10] and "mục" in reasons[5] and "chữ ký" in reasons[12]
+    assert "phía trên bảng" in reasons[1]  # the title row, told apart from a section
     assert "Tổng cộng" in landed.report
     assert landed.outcome.rows_accepted == 3 and landed.outcome.rows_rejected == 0
     landed.counts_add_up()
