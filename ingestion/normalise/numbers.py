@@ -54,6 +54,8 @@ __all__ = [
     "is_withdrawal",
     "number_convention",
     "parse_vn_number",
+    "typed_number_text",
+    "typed_digits",
 ]
 
 # The forms the Arrow path of ingestion/cells.py reads over whole columns (as regular
@@ -486,3 +488,30 @@ class _Reader:
                 "ví dụ '04 xã'",
             )
         return " ".join(rest)
+
+
+def typed_digits(number: float) -> Decimal:
+    """A float a file stored, to the 15 significant digits Excel keeps of what was typed: a
+    noise digit beyond them (0.30000000000000004) is the writer's artefact, not the value."""
+    return Decimal(format(number, ".15g"))
+
+
+def typed_number_text(number: int | float | Decimal, *, percent: bool = False) -> str:
+    """A number a file stored as a number (an Excel cell, a JSON number), written the way
+    `parse_vn_number` reads it back: positional, a decimal comma, no thousands groups ('12',
+    '0,35', '1,50' for a JSON 1.50, '10000000000000000' for 1e16). With `percent`, the
+    number a %-formatted cell shows, as Excel shows it: 0.792 is '79,2%'."""
+    if isinstance(number, bool):
+        raise TypeError("a truth value is not a number")
+    if isinstance(number, float):
+        if not percent and number.is_integer() and abs(number) < 1e15:
+            return str(int(number))  # exact below 10^15; '-0.0' is '0'
+        digits = typed_digits(number)
+    else:
+        digits = Decimal(number)
+    if percent:
+        digits = (digits * 100).normalize()
+    text = format(digits, "f")
+    if percent and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") + ("%" if percent else "")

@@ -18,6 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ingestion.normalise.numbers import typed_number_text
 from ingestion.normalise.text import to_nfc
 from ingestion.readers.table import LongTable, UnreadableFile, decode_text, long_table
 
@@ -65,11 +66,8 @@ def _reject_constant(name: str) -> Any:
 
 
 def _number_text(value: Any) -> str:
-    if isinstance(value, Decimal):
-        # 'f' keeps '1.50' as typed and writes '1E+3' as '1000'; the point becomes a comma.
-        return format(value, "f").replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return typed_number_text(value)  # '1.50' as typed is '1,50'; '1E+3' is '1000'
     return to_nfc(str(value))
 
 

@@ -30,7 +30,6 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 import pyarrow as pa
@@ -38,6 +37,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ingestion.normalise.numbers import typed_number_text
 from ingestion.normalise.text import fold, to_nfc
 from ingestion.readers.headers import canonical_column, map_header
 from ingestion.readers.skips import TITLE_EN, TITLE_VI
@@ -174,15 +174,6 @@ _FORMULA_VI = (
 )
 
 
-def _percent_text(number: float) -> str:
-    """A %-formatted number as Excel shows it, with a decimal comma: 0.792 → '79,2%'."""
-    shown = Decimal(format(number, ".15g")) * 100
-    text = format(shown.normalize(), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"
-
-
 def _shown(cell: Cell | _Value | None, role: str | None, formula: str | None) -> _Shown:
     """A cell as Excel shows it, for the column it stands in (`role`: a canonical column)."""
     value = None if cell is None else cell.value
@@ -203,7 +194,7 @@ def _shown(cell: Cell | _Value | None, role: str | None, formula: str | None) ->
         return _Shown(cell_text(value))
     if isinstance(value, int | float):
         if "%" in _QUOTED.sub("", number_format):
-            return _Shown(_percent_text(float(value)), typed=True)
+            return _Shown(typed_number_text(float(value), percent=True), typed=True)
         return _Shown(value_text(value), typed=True)
     return _Shown(cell_text(value))
 

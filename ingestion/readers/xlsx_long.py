@@ -24,13 +24,13 @@ import logging
 import operator
 import unicodedata
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
+from ingestion.normalise.numbers import typed_digits, typed_number_text
 from ingestion.normalise.text import to_nfc
 from ingestion.readers.headers import map_header
 from ingestion.readers.table import (
@@ -75,10 +75,8 @@ def cell_text(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        # Excel keeps 15 significant digits of what was typed; a float noise digit beyond
-        # them (0.30000000000000004) is an artefact of the writer, not the submitter's value.
-        # Decimal then writes it positionally: '12' not '12.0', '0.00001' not '1e-05'.
-        return format(Decimal(format(value, ".15g")), "f")
+        # Positionally: '12' not '12.0', '0.00001' not '1e-05'.
+        return format(typed_digits(value), "f")
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
     if isinstance(value, dt.date | dt.time):
@@ -89,13 +87,11 @@ def cell_text(value: Any) -> str:
 
 
 def value_text(value: Any) -> str:
-    """Text of a value cell: cell_text, except that a typed number with a fraction gets a
-    decimal comma, as Vietnamese write it ('0,35', '12,345'), so that landing reads the number
-    the cell holds. Whole numbers have no separator to misread ('12345')."""
-    text = cell_text(value)
-    if type(value) is float and "." in text:
-        return text.replace(".", ",")
-    return text
+    """Text of a value cell: cell_text, except that a typed number is written as landing reads
+    it back (typed_number_text: '0,35', '12345')."""
+    if type(value) is float:
+        return typed_number_text(value)
+    return cell_text(value)
 
 
 def open_workbook(data: bytes) -> CalamineWorkbook:
