@@ -25,7 +25,12 @@ from ingestion.inbox import Notice, Seen
 from ingestion.landing.archive import flush_file_system, make_private, remove_from_inbox
 from ingestion.landing.outcome import DiskFull, FileOutcome, LandingResult, is_disk_full
 from ingestion.landing.receive import UNEXPECTED_ERROR, ReceivedFile, receive_file
-from ingestion.landing.report import record_reports, write_missing_reports, write_submitter_report
+from ingestion.landing.report import (
+    record_reports,
+    reports_needed,
+    write_missing_reports,
+    write_submitter_report,
+)
 from ingestion.landing.rules import RESENT_REASON, every_row_kept, resent_submissions
 from ingestion.landing.schema import ensure_raw_schema
 from ingestion.landing.writer import (
@@ -241,11 +246,18 @@ def _prepare_chunk(
             [unseen],
         ).fetchall()
         landed = {submission_id for (submission_id,) in found}
-    new_files = []
+    # The same bytes twice in one run are one submission: the first readable file of them
+    # lands it, and the others are duplicates. Bytes rejected whole stay open, as above: the
+    # same bytes under a fixed name later in the run (or the chunk) land in their place.
+    chosen: dict[str, ReceivedFile] = {}
     for received in taken:
-        if received.submission_id not in seen and received.submission_id not in landed:
-            new_files.append(received)
-        seen.add(received.submission_id)  # the same bytes twice in one run: one submission
+        if received.submission_id in seen or received.submission_id in landed:
+            continue
+        earlier = chosen.get(received.submission_id)
+        if earlier is None or (earlier.error is not None and received.error is None):
+            chosen[received.submission_id] = received
+    new_files = [f for f in taken if chosen.get(f.submission_id) is f]
+    seen.update(f.submission_id for f in new_files if f.error is None)
     cells = _normalised(new_files)
     if cells is None:
         return _Chunk(files, new_files, None)
@@ -280,35 +292,42 @@ def _normalised(files: list[ReceivedFile]) -> pa.Table | None:
 def _write_chunk_isolated(
     con: duckdb.DuckDBPyConnection, chunk: _Chunk, landed_at: dt.datetime, inbox: Path
 ) -> list[FileOutcome]:
-    """_write_chunk; should it fail for anything but a full disk, each file of the chunk is
-    landed in a transaction of its own, and a file that fails alone is rejected whole."""
+    """Land a prepared chunk in one transaction, then its reports and inbox; returns each
+    file's outcome, in order. Should the transaction fail for anything but a full disk, each
+    file of the chunk is landed in a transaction of its own, and a file that fails alone is rejected
+    whole. Once a transaction has committed, its files are landed: what follows (reports,
+    the inbox) never lands them again."""
     try:
-        return _write_chunk(con, chunk, landed_at, inbox)
+        outcomes = _commit_chunk(con, chunk, landed_at)
     except Exception as error:
         if is_disk_full(error):
             raise
         log.exception("landing a chunk of %d files failed; landing each alone", len(chunk.files))
+    else:
+        return _after_commit(con, chunk, outcomes, landed_at, inbox)
     new = {id(f) for f in chunk.new_files}
-    outcomes: list[FileOutcome] = []
+    results: list[FileOutcome] = []
     for received in chunk.files:
         alone = [received] if id(received) in new else []
         try:
             single = _Chunk([received], alone, _normalised(alone))
-            outcomes += _write_chunk(con, single, landed_at, inbox)
+            outcomes = _commit_chunk(con, single, landed_at)
         except Exception as error:
             if is_disk_full(error) or not alone:
                 raise
             log.exception("landing %s failed unexpectedly", received.path.name)
             received.rows, received.proposals = None, None
             received.error = UnreadableFile(*UNEXPECTED_ERROR)
-            outcomes += _write_chunk(con, _Chunk([received], alone, None), landed_at, inbox)
-    return outcomes
+            single = _Chunk([received], alone, None)
+            outcomes = _commit_chunk(con, single, landed_at)
+        results += _after_commit(con, single, outcomes, landed_at, inbox)
+    return results
 
 
-def _write_chunk(
-    con: duckdb.DuckDBPyConnection, chunk: _Chunk, landed_at: dt.datetime, inbox: Path
-) -> list[FileOutcome]:
-    """Land a prepared chunk in one transaction; returns each file's outcome, in order."""
+def _commit_chunk(
+    con: duckdb.DuckDBPyConnection, chunk: _Chunk, landed_at: dt.datetime
+) -> dict[Path, FileOutcome]:
+    """The chunk's rows, rejections, submissions, receipts and notices in one transaction."""
     outcomes = {f.path: FileOutcome(f.path.name, f.submission_id, "duplicate") for f in chunk.files}
     new_ids = {f.submission_id for f in chunk.new_files}
     duplicates = [f for f in chunk.files if f.notice is None and f.submission_id not in new_ids]
@@ -342,19 +361,40 @@ def _write_chunk(
         raise
     con.execute("commit")
     fault_point("landing.committed", ", ".join(f.path.name for f in chunk.files))
-    reports = []
-    for received in chunk.new_files:
-        outcome = outcomes[received.path]
-        skipped_any = received.skipped is not None and received.skipped.num_rows > 0
-        if outcome.status in ("rejected", "partially_accepted") or skipped_any:
-            report = write_submitter_report(con, received.archived, outcome)
-            reports.append((received.submission_id, str(report), landed_at))
-    record_reports(con, reports)
-    taken = [f for f in chunk.files if f.notice is None]
-    if taken:
-        flush_file_system(taken[0].archived)
-    removed = remove_from_inbox([(f.path, f.seen) for f in taken])
-    inbox_rules.forget_sightings(inbox, removed)
+    return outcomes
+
+
+def _after_commit(
+    con: duckdb.DuckDBPyConnection,
+    chunk: _Chunk,
+    outcomes: dict[Path, FileOutcome],
+    landed_at: dt.datetime,
+    inbox: Path,
+) -> list[FileOutcome]:
+    """The submitter reports of a committed chunk, then its files out of the inbox. Should
+    either fail (a report that cannot be written, a file the inbox will not let go), the
+    landing stands: the next run writes the missing reports (write_missing_reports) and takes
+    the file left in the inbox as a duplicate."""
+    try:
+        needing = reports_needed(con, [f.submission_id for f in chunk.new_files])
+        reports = []
+        for received in chunk.new_files:
+            if received.submission_id in needing:
+                report = write_submitter_report(con, received.archived, outcomes[received.path])
+                reports.append((received.submission_id, str(report), landed_at))
+        record_reports(con, reports)
+        taken = [f for f in chunk.files if f.notice is None]
+        if taken:
+            flush_file_system(taken[0].archived)
+        removed = remove_from_inbox([(f.path, f.seen) for f in taken])
+        inbox_rules.forget_sightings(inbox, removed)
+    except Exception as error:
+        if is_disk_full(error):
+            raise
+        log.exception(
+            "after landing %s: reports or the inbox failed; the next run completes them",
+            ", ".join(f.path.name for f in chunk.files),
+        )
     return [outcomes[f.path] for f in chunk.files]
 
 

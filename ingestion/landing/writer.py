@@ -163,7 +163,8 @@ def insert_submissions(
         o = outcomes[f.path]
         reason_vi = f.error.reason_vi if f.error else None
         if o.status == "partially_accepted" or (o.status == "rejected" and not f.error):
-            reason_vi = f"{o.rows_rejected} trên {o.rows_read} dòng bị từ chối"
+            data_rows = o.rows_accepted + o.rows_rejected  # as the English reason counts
+            reason_vi = f"{o.rows_rejected} trên {data_rows} dòng số liệu bị từ chối"
         if f.error is None and f.skipped is not None:
             insert_skipped(con, f.submission_id, o.file_name, f.skipped)
         rows.append(

@@ -1,11 +1,15 @@
 """Landing on a real DuckDB file: idempotence, rejections with reasons, nothing lost."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
+import ingestion.inbox as inbox_rules
+import ingestion.landing.pipeline as pipeline
 from ingestion.landing import archive_file, content_hash, land_inbox
+from ingestion.landing.report import write_missing_reports
 from tests.conftest import write
 
 HEADER = "unit,period,indicator,value\n"
@@ -336,3 +340,104 @@ def test_archive_writes_each_file_whole_once_and_mends_one_cut_short(tmp_path: P
     assert archive_file(source, data, sid, archive) == target
     assert target.read_bytes() == data
     assert [p.name for p in target.parent.iterdir()] == [target.name]  # nothing left beside
+
+
+def test_a_file_the_inbox_will_not_let_go_is_landed_once(tmp_path, con, monkeypatch):
+    """Removing a landed file from the inbox fails (an inbox where the uploader owns the
+    file): the landing stands, nothing is landed twice, and the next run takes the file
+    left behind as a duplicate and removes it."""
+    inbox = tmp_path / "inbox"
+    write(inbox, "bao_cao.csv", HEADER + "P2025-01,2025,members_total,1000\n")
+    write(inbox, "bao_cao_2.csv", HEADER + "P2025-08,2025,members_total,2000\n")
+
+    def refuse(path, seen):
+        raise PermissionError(13, "Operation not permitted", str(path))
+
+    with monkeypatch.context() as refused:
+        refused.setattr(inbox_rules, "remove_if_unchanged", refuse)
+        first = land_inbox(inbox, tmp_path / "archive", con)
+    assert sorted(o.status for o in first.files) == ["accepted", "accepted"]
+    assert sorted(p.name for p in inbox.iterdir()) == ["bao_cao.csv", "bao_cao_2.csv"]
+    second = land_inbox(inbox, tmp_path / "archive", con)
+    assert sorted(o.status for o in second.files) == ["duplicate", "duplicate"]
+    assert list(inbox.iterdir()) == []
+    assert con.execute(
+        "select status, rows_read, rows_accepted from raw.submissions order by file_name"
+    ).fetchall() == [("accepted", 1, 1), ("accepted", 1, 1)]
+    assert con.execute("select count(*) from raw.submission_values").fetchone()[0] == 2
+    assert con.execute("select count(*) from raw.rejections").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("one_chunk", [True, False])
+def test_the_same_bytes_under_a_wrong_then_a_right_name_land_once(
+    tmp_path, con, monkeypatch, one_chunk
+):
+    """'bao_cao.cs' (a wrong ending: rejected whole) and 'bao_cao.csv', the same bytes, in
+    one run: the readable one lands its figures, in the same chunk or a later one. A refusal
+    stays in the history under the name it came with, never in the fixed file's report."""
+    if not one_chunk:
+        monkeypatch.setattr(pipeline, "CHUNK_FILES", 1)
+    inbox = tmp_path / "inbox"
+    body = HEADER + "P2025-01,2025,members_total,1000\n"
+    write(inbox, "bao_cao.cs", body)
+    write(inbox, "bao_cao.csv", body)
+    result = land_inbox(inbox, tmp_path / "archive", con)
+    by_name = {o.file_name: o.status for o in result.files}
+    assert by_name["bao_cao.csv"] == "accepted"
+    assert con.execute("select value from raw.submission_values").fetchall() == [(1000.0,)]
+    assert con.execute("select file_name, status from raw.submissions").fetchall() == [
+        ("bao_cao.csv", "accepted")
+    ]
+    refused = "select distinct file_name from raw.rejections where row_number is null"
+    assert con.execute(refused).fetchall() == ([] if one_chunk else [("bao_cao.cs",)])
+    for report in (tmp_path / "archive").rglob("*.csv.report.txt"):
+        assert "cả tệp" not in report.read_text(encoding="utf-8")
+    assert list(inbox.iterdir()) == []
+
+
+def test_both_languages_count_the_same_rows(tmp_path, con):
+    """A title line and a total row are read but are not figures: '1 of 2' in English is
+    '1 trên 2' in Vietnamese, not '1 trên 4'."""
+    inbox = tmp_path / "inbox"
+    write(
+        inbox,
+        "titled.csv",
+        "BÁO CÁO SỐ LIỆU HỘI VIÊN NĂM 2025\n"
+        + HEADER
+        + "P2025-01,2025,members_total,1000\n"
+        + "P2025-01,2025,women_18_plus,không có\n"
+        + "Tổng cộng,2025,members_total,1000\n",
+    )
+    land_inbox(inbox, tmp_path / "archive", con)
+    reasons = con.execute(
+        "select rejection_reason_en, rejection_reason_vi from raw.submissions"
+    ).fetchone()
+    assert reasons[0].startswith("1 of 2 rows rejected")
+    assert reasons[1].startswith("1 trên 2 dòng số liệu bị từ chối")
+
+
+def test_a_report_lost_to_a_crash_is_written_for_a_file_with_skipped_rows(tmp_path, con):
+    """An accepted file with a total row gets a report (the unit should know what was not
+    read); lost between the commit and the report, the next run writes it."""
+    inbox = tmp_path / "inbox"
+    write(
+        inbox,
+        "tong.csv",
+        HEADER + "P2025-01,2025,members_total,1000\n" + "Tổng cộng,2025,members_total,1000\n",
+    )
+    (outcome,) = land_inbox(inbox, tmp_path / "archive", con).files
+    assert outcome.status == "accepted" and outcome.rows_skipped == 1
+    (path,) = con.execute("select report_path from raw.submitter_reports").fetchone()
+    first = Path(path).read_text(encoding="utf-8")
+    assert "bỏ qua / skipped: 1" in first and "dòng tổng cộng" in first
+    Path(path).unlink()
+    con.execute("delete from raw.submitter_reports")
+    # An earlier landing of these bytes under this name that failed unexpectedly left its
+    # whole-file reason: history, not what became of this landing.
+    con.execute(
+        "insert into raw.rejections (submission_id, file_name, reason_en, reason_vi) "
+        "select submission_id, file_name, 'unexpected error', 'lỗi không xác định' "
+        "from raw.submissions"
+    )
+    assert write_missing_reports(con, dt.datetime(2026, 1, 1)) == 1
+    assert Path(path).read_text(encoding="utf-8") == first
