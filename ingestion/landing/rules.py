@@ -81,6 +81,7 @@ REPEAT_RULES = [
 ROW_RULES = CELL_RULES + REPEAT_RULES
 # The key a row must not repeat within its file (the repeat rules), as repeats_sql groups.
 ROW_KEY = ("submission_id", "unit", "period_code", "indicator", "disaggregation")
+_ROW_KEY_SQL = ", ".join(f"coalesce({column}, '')" for column in ROW_KEY)
 REJECTED_CELL = {
     "unit": "unit_text",
     "indicator": "indicator_text",
@@ -98,8 +99,7 @@ with
 clean as (
     select
         submission_id, row_number,
-        hash(submission_id, unit, period_code, indicator, coalesce(disaggregation, ''))
-            as row_key,
+        hash({_ROW_KEY_SQL}) as row_key,
         hash(value, whole, approximate, is_percent) as value_key
     from _cells
     where not ({cell_rule_broken})
