@@ -29,7 +29,8 @@ def write_submitter_report(
     # landing's outcome, once its rows were read.
     rejected_whole = outcome.status == "rejected" and outcome.rows_read == 0
     rows = con.execute(
-        "select distinct row_number, column_name, cell_text, reason_vi, reason_en "
+        "select distinct row_number, column_name, cell_text, reason_vi, reason_en, "
+        "nullif(trim(unit_text), ''), nullif(trim(period_text), '') "
         "from raw.rejections where submission_id = ? and file_name = ? "
         "and (row_number is not null or ?) "
         "order by row_number nulls first, column_name",
@@ -42,8 +43,15 @@ def write_submitter_report(
         f" từ chối / rejected: {outcome.rows_rejected}; bỏ qua / skipped: {outcome.rows_skipped}",
         "",
     ]
-    for row_number, column, cell, reason_vi, reason_en in rows[:REPORT_ROWS_LISTED]:
+    for row_number, column, cell, reason_vi, reason_en, unit, period in rows[:REPORT_ROWS_LISTED]:
         where = "cả tệp / whole file" if row_number is None else f"dòng / row {row_number}"
+        written = [
+            f"{label} {text!r}"
+            for label, text in (("đơn vị / unit", unit), ("kỳ / period", period))
+            if text
+        ]
+        if written:
+            where += f" ({', '.join(written)})"
         label = COLUMN_LABELS_VI.get(column, column)
         cell_part = f", cột / column {label} ({column}) = {cell!r}" if column else ""
         lines.append(f"- {where}{cell_part}: {reason_vi} / {reason_en}")

@@ -151,7 +151,10 @@ create table if not exists raw.rejections (
     reason_en varchar not null,
     reason_vi varchar not null
 );""",
-    migrations=_added("rejections", "source_location varchar"),
+    # The unit and period as the row wrote them, so a clerk finds the row in a file of many.
+    migrations=_added(
+        "rejections", "source_location varchar", "unit_text varchar", "period_text varchar"
+    ),
 )
 STEWARD_DECISIONS = RawTable(
     "steward_decisions",

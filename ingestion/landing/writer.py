@@ -71,13 +71,15 @@ def insert_rejections(con: duckdb.DuckDBPyConnection) -> None:
     broken_rules = " union all ".join(
         f"select submission_id, file_name, row_number, '{rule.column}', "
         f"{REJECTED_CELL.get(rule.column, rule.column)}, {rule.reason_en}, {rule.reason_vi}, "
-        f"source_location from {'_cells' if rule in CELL_RULES else NORMALISED} "
+        f"source_location, unit_text, period "
+        f"from {'_cells' if rule in CELL_RULES else NORMALISED} "
         f"where {rule.predicate}"
         for rule in ROW_RULES
     )
     con.execute(
         "insert into raw.rejections (submission_id, file_name, row_number, column_name, "
-        f"cell_text, reason_en, reason_vi, source_location) {broken_rules}"
+        f"cell_text, reason_en, reason_vi, source_location, unit_text, period_text) "
+        f"{broken_rules}"
     )
 
 

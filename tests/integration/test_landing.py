@@ -64,6 +64,12 @@ def test_bad_rows_rejected_with_reasons_and_counts_add_up(tmp_path, con):
     report = Path(archived + ".report.txt")
     text = report.read_text(encoding="utf-8")
     assert "mixed.csv" in text and "dòng / row 3" in text and "không có" in text
+    # Each rejected row named by its unit and period as written, and its column in Vietnamese.
+    (line,) = [x for x in text.splitlines() if "dòng / row 3" in x]
+    assert "đơn vị / unit 'P2025-01'" in line and "kỳ / period '2025'" in line
+    assert "cột / column Giá trị (value)" in line
+    (line,) = [x for x in text.splitlines() if "dòng / row 5" in x]
+    assert "kỳ / period '2025-13'" in line
     row = con.execute(
         "select rows_read, rows_accepted + rows_rejected from raw.submissions"
     ).fetchone()
