@@ -334,6 +334,16 @@ def _english_digits(token: str, original: str) -> Decimal:
             "không đứng trước nhóm 3 chữ số",
             separators=False,
         )
+    if dot and "," not in integer and len(fraction) == 3 and integer.strip("0"):
+        # '536.500': English 536.5, but the national way 536500; a file shows the English
+        # way by a decimal such as '79.5', which Vietnamese write too, so this is not told.
+        raise _ambiguous(
+            original,
+            "one '.' before three digits is a decimal point the English way and groups "
+            "thousands the Vietnamese way",
+            "một dấu '.' trước 3 chữ số là dấu thập phân theo kiểu tiếng Anh nhưng là dấu "
+            "ngăn cách hàng nghìn theo kiểu Việt Nam",
+        )
     return Decimal(integer.replace(",", "") + (dot + fraction if dot else ""))
 
 

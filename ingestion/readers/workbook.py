@@ -206,8 +206,12 @@ def _date(value: dt.date, role: str | None, number_format: str) -> _Shown:
         words = {"date": shown, "day": day.day, "month": day.month}
         return _Shown(shown, reason_en=_DATE_EN.format(**words), reason_vi=_DATE_VI.format(**words))
     if role == "period":
-        if "d" not in _QUOTED.sub("", number_format).lower():
+        # As Excel shows it: 'mm/yyyy' a month, 'yyyy' the year alone, else the day.
+        shown = _QUOTED.sub("", number_format).lower()
+        if "d" not in shown and "m" in shown:
             return _Shown(f"tháng {day.month}/{day.year}")
+        if "d" not in shown and "m" not in shown and "y" in shown:
+            return _Shown(f"năm {day.year}")
         return _Shown(f"{day.day:02d}/{day.month:02d}/{day.year}")
     return _Shown(cell_text(value))
 

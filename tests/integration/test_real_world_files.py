@@ -493,3 +493,35 @@ def test_a_semicolon_csv_is_read_with_the_decimal_comma(tmp_path: Path, con) -> 
     body = "Đơn vị;Kỳ;Chỉ tiêu;Giá trị\r\nP2025-08;2025;fin_money_mobilised;4,850 tỷ\r\n"
     landed = Landed(tmp_path, con, "semicolon_decimal.csv", body.encode("utf-8-sig"))
     assert landed.value("fin_money_mobilised") == pytest.approx(4.85e9)
+
+
+def test_a_date_shown_as_a_year_is_the_year(tmp_path: Path, con) -> None:
+    """A period cell holding 1/1/2025 with the format 'yyyy' shows '2025' in Excel: the
+    year's figure, not January's."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Giá trị"])
+    ws.append(["P2025-08", dt.datetime(2025, 1, 1), "members_total", 812345])
+    ws["B2"].number_format = "yyyy"
+    ws.append(["P2025-08", dt.datetime(2025, 7, 1), "members_admitted", 120])
+    ws["B3"].number_format = "mm/yyyy"
+    landed = Landed(tmp_path, con, "nam_2025.xlsx", _save(book))
+    periods = {v[0]: v[2] for v in landed.values}
+    assert periods == {"members_total": "2025", "members_admitted": "2025-07"}
+
+
+def test_one_decimal_point_does_not_make_thousands_a_fraction(tmp_path: Path, con) -> None:
+    """'79.5' (a rate) is how an English-locale sheet writes a decimal, and how Vietnamese
+    write it too; '536.500' beside it is 536.5 the English way and 536500 the national way.
+    It is rejected, saying so, never read as 536.5 đồng."""
+    text = (
+        "Mã đơn vị,Kỳ báo cáo,Mã chỉ tiêu,Giá trị\r\n"
+        "P2025-08,năm 2025,members_rate,79.5\r\n"
+        'P2025-08,năm 2025,fin_money_mobilised,"536.500"\r\n'
+    )
+    landed = Landed(tmp_path, con, "tien.csv", text.encode("utf-8-sig"))
+    assert landed.value("members_rate") == pytest.approx(79.5)
+    assert not any(v[0] == "fin_money_mobilised" for v in landed.values)
+    assert "trước 3 chữ số" in landed.reason_vi("536.500")
+    landed.counts_add_up()

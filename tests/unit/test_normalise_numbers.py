@@ -251,7 +251,8 @@ def test_the_convention_of_a_file(texts: list[str], convention: str) -> None:
     ("text", "convention", "value"),
     [
         ("1,304", "en", 1304),
-        ("1.304", "en", 1.304),
+        ("0.304", "en", 0.304),
+        ("1.3045", "en", 1.3045),
         ("1,304,512", "en", 1_304_512),
         ("79.2%", "en", 79.2),
         ("1,234.5", "en", 1234.5),
@@ -273,6 +274,10 @@ def test_numbers_read_by_the_files_convention(text: str, convention: str, value:
         ("4,850 tỷ", "", "ambiguous_convention"),
         ("4,2", "en", "ambiguous_format"),
         ("1.234,5", "en", "ambiguous_format"),
+        # An English file is told by a decimal such as '79.5', which Vietnamese write too:
+        # one '.' before three digits is 536.5 one way and 536500 the other.
+        ("536.500", "en", "ambiguous_format"),
+        ("1.250 triệu", "en", "ambiguous_format"),
     ],
 )
 def test_numbers_that_do_not_fit_are_rejected(text: str, convention: str, code: str) -> None:
