@@ -92,7 +92,7 @@ CELL_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("value_reason_en", pa.string()),
     ("value_reason_vi", pa.string()),
 ]
-_TYPES = dict(CELL_COLUMNS) | {"scaled": pa.bool_()}
+_TYPES = dict(CELL_COLUMNS) | {"scaled": pa.bool_(), "written_unit": pa.string()}
 _SCHEMA = pa.schema(CELL_COLUMNS)
 
 CANDIDATES_LISTED = 10
@@ -207,13 +207,25 @@ def _disaggregation(text: str, indicator: str | None) -> tuple:
 def _value(text: str, convention: str = "vi") -> tuple:
     """_VALUE_NAMES of one value text, read by the file's number convention."""
     if is_withdrawal(text):
-        return None, False, None, None, False, True, False, None, None
+        return None, False, None, None, False, True, False, None, None, None
     try:
         n = parse_vn_number(text, convention)
     except NumberParseError as exc:
-        return None, None, None, None, None, False, False, exc.reason_en, exc.reason_vi
+        return None, None, None, None, None, False, False, None, exc.reason_en, exc.reason_vi
     scaled = n.multiplier != 1
-    return n.value, n.approximate, n.qualifier, n.whole, n.is_percent, False, scaled, None, None
+    written = WRITTEN_CURRENCY if n.currency_written else n.unit_word
+    return (
+        n.value,
+        n.approximate,
+        n.qualifier,
+        n.whole,
+        n.is_percent,
+        False,
+        scaled,
+        written,
+        None,
+        None,
+    )
 
 
 def fast_values(texts: pa.Array) -> pa.Array:
@@ -274,6 +286,7 @@ _VALUE_NAMES = [
     "is_percent",
     "withdrawn",
     "scaled",
+    "written_unit",  # a unit written after the number in the value cell ('đồng', 'hộ')
     "value_reason_en",
     "value_reason_vi",
 ]
@@ -282,7 +295,9 @@ _VALUE_NAMES = [
 # The fields of a number Arrow read (fast_values): exact, no qualifier, not a part of a
 # whole, not a percentage, not withdrawn, no reason to reject it; 'scaled' (a money word)
 # is set from the text.
-_VALUE_DEFAULTS = (None, False, None, None, False, False, False, None, None)
+_VALUE_DEFAULTS = (None, False, None, None, False, False, False, None, None, None)
+# The written_unit of a value that names its currency ('4,2 tỷ đồng', '120.000 đ').
+WRITTEN_CURRENCY = "đồng"
 _CONVENTION_CODES = {"vi": 0, "en": 1, "": 2}
 _CONVENTIONS = ("vi", "en", "")
 
@@ -325,6 +340,13 @@ def _value_columns(value_text: pa.Array, convention: pa.Array) -> dict[str, pa.A
             per_distinct = fast_whole
         elif name == "scaled":
             per_distinct = fast_scaled
+        elif name == "written_unit":
+            # Arrow reads money as MONEY, whose one unit word is 'đồng'.
+            per_distinct = pc.if_else(
+                pc.and_(fast_scaled, pc.match_substring(distinct_texts, " đồng")),
+                pa.scalar(WRITTEN_CURRENCY),
+                pa.scalar(None, pa.string()),
+            )
         else:
             per_distinct = pa.repeat(pa.scalar(_VALUE_DEFAULTS[position], kind), len(fast))
         if results:
@@ -439,6 +461,18 @@ _NOT_WHOLE = (
     "chỉ tiêu đếm người hoặc đơn vị nên giá trị phải là số nguyên; kiểm tra dấu thập phân "
     "(dấu '.' ngăn cách hàng nghìn: 1.304)",
 )
+_MONEY_WRITTEN = (
+    "the value is written as money ('đồng'), and the indicator is not an amount of money; "
+    "check the indicator, or write the number alone",
+    "giá trị ghi bằng tiền ('đồng') mà chỉ tiêu không phải là số tiền; kiểm tra lại chỉ "
+    "tiêu, hoặc chỉ ghi con số",
+)
+_NOT_MONEY = (
+    "the indicator is an amount of money, and the value names another unit after the "
+    "number; write the amount in đồng, triệu or tỷ đồng",
+    "chỉ tiêu là số tiền mà giá trị ghi kèm đơn vị khác sau con số; hãy ghi số tiền bằng "
+    "đồng, triệu đồng hoặc tỷ đồng",
+)
 _NOT_A_RATE = (
     "the value is a percentage, and the indicator is a count or an amount of money, not a "
     "rate; check the cell's format (Excel's % format multiplies by 100) and the indicator",
@@ -469,6 +503,18 @@ def _fit_to_indicator(columns: dict[str, pa.Array]) -> None:
         columns, pc.is_valid(spread(4, pa.string())), spread(4, pa.string()), spread(5, pa.string())
     )
     n = len(multiplier)
+    # '1,5 tỷ đồng' for a count of members, '120 hộ' for an amount of money: the unit the
+    # value cell names does not fit the indicator. Other words after a count ('32 ngàn lượt
+    # hội viên') are how reports count, and are not judged.
+    written = columns.pop("written_unit")
+    currency_written = pc.fill_null(pc.equal(written, WRITTEN_CURRENCY), False)
+    named = pc.fill_null(pc.not_equal(columns["indicator"], ""), False)
+    money_for_other = pc.and_(pc.and_(currency_written, pc.invert(money)), named)
+    _set_reason(
+        columns, money_for_other, _constant(_MONEY_WRITTEN[0], n), _constant(_MONEY_WRITTEN[1], n)
+    )
+    other_for_money = pc.and_(pc.and_(pc.is_valid(written), pc.invert(currency_written)), money)
+    _set_reason(columns, other_for_money, _constant(_NOT_MONEY[0], n), _constant(_NOT_MONEY[1], n))
     # '4,2 tỷ' with ĐVT 'triệu đồng': scaled twice, or once? The cell does not say.
     twice = pc.and_(pc.not_equal(multiplier, 1.0), columns.pop("scaled"))
     _set_reason(columns, twice, _constant(_TWICE[0], n), _constant(_TWICE[1], n))

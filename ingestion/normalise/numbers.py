@@ -170,6 +170,7 @@ class ParsedNumber:
     multiplier: int = 1
     currency: str | None = None
     unit_word: str | None = None
+    currency_written: bool = False  # 'đồng', 'đ', 'VNĐ', '₫' after the number, not implied
 
     @property
     def value_dong(self) -> float | None:
@@ -383,6 +384,7 @@ class _Reader:
         if part is not None:
             part = amount
         currency = self.read_currency()
+        currency_written = currency is not None
         unit_word = self.read_unit_word()
         if currency is None and unit_word is None and multiplier in _MONEY_MULTIPLIERS:
             currency = "VND"
@@ -399,6 +401,7 @@ class _Reader:
             multiplier=multiplier,
             currency=currency,
             unit_word=unit_word,
+            currency_written=currency_written,
         )
 
     def accept(self, token: str) -> bool:

@@ -525,3 +525,23 @@ def test_one_decimal_point_does_not_make_thousands_a_fraction(tmp_path: Path, co
     assert not any(v[0] == "fin_money_mobilised" for v in landed.values)
     assert "trước 3 chữ số" in landed.reason_vi("536.500")
     landed.counts_add_up()
+
+
+def test_a_unit_written_in_the_value_cell_must_fit_the_indicator(tmp_path: Path, con) -> None:
+    """'1,5 tỷ đồng' as a count of members, '120 hộ' as an amount of money: rejected,
+    saying why. Money for money, and words reports count with, land as before."""
+    text = (
+        "Mã đơn vị,Kỳ báo cáo,Mã chỉ tiêu,Giá trị\r\n"
+        'P2025-08,năm 2025,members_total,"1,5 tỷ đồng"\r\n'
+        "P2025-08,năm 2025,fin_money_mobilised,120 hộ\r\n"
+        'P2025-08,năm 2025,fin_trust_loan_balance,"4,2 tỷ đồng"\r\n'
+        "P2025-08,năm 2025,members_lost,32 ngàn lượt hội viên\r\n"
+        "P2025-08,năm 2025,members_admitted,2 triệu\r\n"
+    )
+    landed = Landed(tmp_path, con, "don_vi_trong_o.csv", text.encode("utf-8"))
+    assert "không phải là số tiền" in landed.reason_vi("1,5 tỷ đồng")
+    assert "chỉ tiêu là số tiền" in landed.reason_vi("120 hộ")
+    assert landed.value("fin_trust_loan_balance") == pytest.approx(4.2e9)
+    assert landed.value("members_lost") == 32_000
+    assert landed.value("members_admitted") == 2_000_000
+    landed.counts_add_up()
