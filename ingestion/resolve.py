@@ -110,6 +110,7 @@ _UNION_ALIASES: dict[str, str] = {
 _BARE_ALIASES = {"hcm": "ho chi minh", "hn": "ha noi"}
 
 _GSO_CODE = re.compile(r"\d{1,5}")
+_GSO_LENGTHS = (2, 3, 5)  # province, district, commune
 # Parents are written after the unit: 'Xã Tân Thành, huyện X, tỉnh Y' or 'Tân Thành - Y'.
 _PARENT_SEPARATOR = re.compile(r"\s*,\s*|\s+[-–]\s+")
 # Number of candidates spelled out in an error message; the full list is on the exception.
@@ -321,17 +322,37 @@ class UnitResolver:
         return self._choose(text, candidates, on, level, prefer_highest=not qualified)
 
     def _resolve_gso(self, text: str, gso: str, on: dt.date | None, level: str | None) -> str:
-        # Province codes are written '1' as often as '01'; other levels are always padded.
-        codes = self._by_gso.get(gso, set()) | (
-            self._by_gso.get(gso.zfill(2), set()) if len(gso) < 2 else set()
-        )
+        # GSO codes are 2 digits for a province, 3 for a district, 5 for a commune. Excel
+        # drops the leading zeros of a code typed as a number: '4' may be 04, 004 or 00004,
+        # '118' district 118 or commune 00118, so each is looked up at every length it could
+        # have had, and a code that names units of several levels is refused with them. A
+        # code of two digits is a province's, as provinces write it ('15').
+        codes = set(self._by_gso.get(gso, set()))
+        if not gso.startswith("0") and len(gso) != 2:
+            for length in _GSO_LENGTHS:
+                if length > len(gso):
+                    codes |= self._by_gso.get(gso.zfill(length), set())
         if not codes:
             raise ResolutionError(
                 text,
                 f"no union unit has the GSO code {gso!r}",
                 f"không có đơn vị Hội nào có mã hành chính {gso!r}",
             )
-        return self._choose(text, codes, on, level, prefer_highest=False)
+        try:
+            return self._choose(text, codes, on, level, prefer_highest=False)
+        except ResolutionError as several:
+            if len({self._units[c].level for c in codes}) < 2:
+                raise
+            raise ResolutionError(
+                text,
+                f"the code {gso!r} fits units of several levels once the leading zeros Excel "
+                "drops from a number are put back; write the union's code (e.g. P04, "
+                "C00004) or format the cell as Text",
+                f"mã {gso!r} ứng với đơn vị ở nhiều cấp khi thêm lại số 0 ở đầu mà Excel đã bỏ "
+                "(ô định dạng số); hãy ghi mã đơn vị Hội (ví dụ P04, C00004) hoặc định dạng ô "
+                "là Text (văn bản)",
+                several.candidates,
+            ) from several
 
     def _match(self, text: str) -> tuple[set[str], bool]:
         """Candidates for one name, and whether an administrative prefix qualified it."""

@@ -545,3 +545,18 @@ def test_a_unit_written_in_the_value_cell_must_fit_the_indicator(tmp_path: Path,
     assert landed.value("members_lost") == 32_000
     assert landed.value("members_admitted") == 2_000_000
     landed.counts_add_up()
+
+
+def test_a_unit_code_typed_as_a_number_is_not_taken_for_another_unit(tmp_path: Path, con) -> None:
+    """Commune 00004 typed in a number cell: Excel keeps 4. Refused with its readings, never
+    landed as province 04."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Giá trị"])
+    ws.append([4, "năm 2024", "members_total", 1200])
+    ws.append(["00004", "năm 2024", "members_admitted", 12])
+    landed = Landed(tmp_path, con, "phuong.xlsx", _save(book))
+    assert [(v[0], v[1]) for v in landed.values] == [("members_admitted", "C00004")]
+    assert "số 0 ở đầu" in landed.reason_vi("4")
+    landed.counts_add_up()

@@ -67,6 +67,26 @@ def test_province_name_variants(units: UnitResolver, text: str) -> None:
     assert units.resolve(text, on=AFTER) == "P2025-20"
 
 
+@pytest.mark.parametrize(
+    ("typed", "levels"),
+    [("4", {"P04", "D004", "C00004"}), ("118", {"D118", "C00118"})],
+)
+def test_a_code_excel_stripped_of_its_zeros_is_refused_with_its_readings(
+    units: UnitResolver, typed: str, levels: set[str]
+) -> None:
+    """Commune 00004 typed as a number shows '4': never province 04 without a word."""
+    with pytest.raises(ResolutionError) as err:
+        units.resolve(typed, on=BEFORE)
+    assert {c.split()[0] for c in err.value.candidates} == levels
+    assert "Excel" in err.value.reason_vi and "số 0" in err.value.reason_vi
+
+
+def test_a_code_with_its_zeros_or_of_one_reading_resolves(units: UnitResolver) -> None:
+    assert units.resolve("00004", on=BEFORE) == "C00004"
+    assert units.resolve("04", on=BEFORE) == "P04"
+    assert units.resolve("1234", on=BEFORE) == "C01234"  # only a commune has five digits
+
+
 def test_name_in_both_eras_without_date_is_ambiguous(units: UnitResolver) -> None:
     with pytest.raises(ResolutionError) as err:
         units.resolve("Lạng Sơn")
