@@ -473,6 +473,14 @@ _NOT_MONEY = (
     "chỉ tiêu là số tiền mà giá trị ghi kèm đơn vị khác sau con số; hãy ghi số tiền bằng "
     "đồng, triệu đồng hoặc tỷ đồng",
 )
+_FRACTION = (
+    "the indicator is a rate in percent, and the value is a fraction of one with no '%': "
+    "0.792 would be 0.792%; write 79.2% (or format the cell as %), or 0.5% for a rate that "
+    "small",
+    "chỉ tiêu là tỷ lệ phần trăm mà giá trị là số thập phân nhỏ hơn 1 không có dấu '%': "
+    "0,792 sẽ bị hiểu là 0,792%; hãy ghi 79,2% (hoặc định dạng ô %), hoặc ghi rõ 0,5% nếu tỷ "
+    "lệ nhỏ như vậy",
+)
 _NOT_A_RATE = (
     "the value is a percentage, and the indicator is a count or an amount of money, not a "
     "rate; check the cell's format (Excel's % format multiplies by 100) and the indicator",
@@ -527,6 +535,15 @@ def _fit_to_indicator(columns: dict[str, pa.Array]) -> None:
     _set_reason(columns, not_a_rate, _constant(_NOT_A_RATE[0], n), _constant(_NOT_A_RATE[1], n))
     not_whole = pc.and_(counted, pc.not_equal(pc.floor(columns["value"]), columns["value"]))
     _set_reason(columns, not_whole, _constant(_NOT_WHOLE[0], n), _constant(_NOT_WHOLE[1], n))
+    # A rate is in percent: 0.792 with no '%' (a fraction typed in a General cell) would be
+    # 0.792%. A part of a whole ('9/9') is a rate read right.
+    value = columns["value"]
+    fraction = pc.and_(
+        pc.and_(spread(6, pa.bool_()), pc.invert(is_percent)),
+        pc.and_(pc.greater(value, 0), pc.less_equal(value, 1)),
+    )
+    fraction = pc.and_(fraction, pc.is_null(columns["whole"]))
+    _set_reason(columns, fraction, _constant(_FRACTION[0], n), _constant(_FRACTION[1], n))
 
 
 def _catalogue_units() -> dict[str, str]:
@@ -535,17 +552,18 @@ def _catalogue_units() -> dict[str, str]:
 
 
 def _fit(uom: str | None, indicator: str | None, catalogue_unit: dict[str, str]) -> tuple:
-    """(multiplier, is_percent, is a count, is money, reason_en, reason_vi) of a unit of
-    measure as written for an indicator (its code; '' when the indicator is rejected)."""
+    """(multiplier, is_percent, is a count, is money, reason_en, reason_vi, is a rate) of a
+    unit of measure as written for an indicator (its code; '' when the indicator is
+    rejected)."""
     unit = catalogue_unit.get(indicator or "", "").strip(" ,")
-    counted, money = unit in COUNT_UNITS, unit == "vnd"
+    counted, money, rate = unit in COUNT_UNITS, unit == "vnd", unit == "percent"
     if not uom or not indicator:
-        return 1.0, False, counted, money, None, None
+        return 1.0, False, counted, money, None, None, rate
     try:
         fitted = fit_unit_of_measure(uom, unit)
     except UnitOfMeasureError as exc:
-        return 1.0, False, counted, money, exc.reason_en, exc.reason_vi
-    return float(fitted.multiplier), fitted.is_percent, counted, money, None, None
+        return 1.0, False, counted, money, exc.reason_en, exc.reason_vi, rate
+    return float(fitted.multiplier), fitted.is_percent, counted, money, None, None, rate
 
 
 def _name_columns(rows: pa.Table) -> dict[str, pa.Array]:

@@ -560,3 +560,23 @@ def test_a_unit_code_typed_as_a_number_is_not_taken_for_another_unit(tmp_path: P
     assert [(v[0], v[1]) for v in landed.values] == [("members_admitted", "C00004")]
     assert "số 0 ở đầu" in landed.reason_vi("4")
     landed.counts_add_up()
+
+
+def test_a_rate_typed_as_a_fraction_is_refused(tmp_path: Path, con) -> None:
+    """0.792 in a General cell for a rate in percent would land as 0.792%: refused, saying
+    to write 79,2%. The same rate in a % cell, or typed 79.2, lands as 79.2."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Giá trị"])
+    ws.append(["P2025-08", "năm 2025", "members_rate", 0.792])
+    ws.append(["P2025-08", "năm 2025", "members_units_good_rate", 0.792])
+    ws["D3"].number_format = "0.0%"
+    ws.append(["P2025-01", "năm 2025", "members_rate", 79.2])
+    landed = Landed(tmp_path, con, "ty_le.xlsx", _save(book))
+    assert "0,792 sẽ bị hiểu là 0,792%" in landed.reason_vi("0,792")
+    assert sorted((v[0], v[1], round(v[3], 6)) for v in landed.values) == [
+        ("members_rate", "P2025-01", 79.2),
+        ("members_units_good_rate", "P2025-08", 79.2),
+    ]
+    landed.counts_add_up()
