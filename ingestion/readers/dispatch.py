@@ -4,10 +4,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from ingestion.readers.headers import declared_unit_of_measure
 from ingestion.readers.json_form import read_json_submission
 from ingestion.readers.long_table import read_long_csv
-from ingestion.readers.skips import skipped_table, split_skipped
+from ingestion.readers.skips import TITLE_EN, skipped_table, split_skipped
 from ingestion.readers.table import LONG_COLUMNS, UnreadableFile, empty_texts
 from ingestion.readers.workbook import is_plain, read_workbook
 from ingestion.readers.xlsx_fast import open_fast, read_long_fast
@@ -73,8 +75,34 @@ def read_file(path: Path, data: bytes) -> ReadFile:
             f"files ending in {suffix or '(no extension)'} are not accepted; send {accepted}",
             f"không nhận tệp có đuôi {suffix or '(không có đuôi)'}; hãy gửi {accepted}",
         )
-    rows, skipped_rows = split_skipped(_uniform(table))
+    rows, skipped_rows = split_skipped(_with_declared_unit(_uniform(table), skipped))
     return ReadFile(shape, rows, skipped_table(skipped + skipped_rows))
+
+
+def _with_declared_unit(rows: pa.Table, skipped: list[tuple]) -> pa.Table:
+    """A unit of measure declared in a title line above the table ('ĐVT: triệu đồng') is the
+    unit of every row whose own ĐVT cell is empty: '1.250' under it is 1,250 million đồng,
+    and a count under it is refused as not fitting, never landed as 1,250 đồng."""
+    declared = {
+        unit
+        for row in skipped
+        if row[3] == TITLE_EN and (unit := declared_unit_of_measure(row[2] or ""))
+    }
+    if not declared:
+        return rows
+    if len(declared) > 1:
+        units = ", ".join(repr(u) for u in sorted(declared))
+        raise UnreadableFile(
+            f"the title lines declare different units of measure for the table ({units}); "
+            "write each row's unit in the unit-of-measure column",
+            f"các dòng tiêu đề ghi nhiều đơn vị tính khác nhau cho bảng ({units}); hãy ghi "
+            "đơn vị tính của từng dòng vào cột Đơn vị tính",
+        )
+    (unit,) = declared
+    column = rows.column("unit_of_measure")
+    empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), True)
+    position = rows.schema.get_field_index("unit_of_measure")
+    return rows.set_column(position, "unit_of_measure", pc.if_else(empty, unit, column))
 
 
 def _read_workbook(data: bytes) -> tuple[str, pa.Table, list[tuple]]:

@@ -18,6 +18,7 @@ __all__ = [
     "VALUE_SYNONYMS",
     "canonical_column",
     "map_header",
+    "declared_unit_of_measure",
 ]
 
 # Vietnamese label of each canonical column, for error messages a submitter can act on.
@@ -69,6 +70,16 @@ _BY_FOLDED: dict[str, str] = {
 }
 # A clash would make one header mean two columns depending on dict order.
 assert len(_BY_FOLDED) == sum(len(s) for s in _SYNONYMS.values()), "synonym folds collide"
+
+
+def declared_unit_of_measure(title: str) -> str | None:
+    """The unit of measure a title line above a table declares for all of it ('ĐVT: triệu
+    đồng', '(Đơn vị tính: Triệu đồng)'), or None. A title row's cells come joined by ' | '."""
+    for cell in title.split(" | "):
+        label, colon, unit = cell.strip().strip("()").partition(":")
+        if colon and unit.strip() and canonical_column(label) == "unit_of_measure":
+            return unit.strip().strip("()").strip()
+    return None
 
 
 def canonical_column(name: str) -> str | None:

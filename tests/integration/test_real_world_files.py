@@ -580,3 +580,36 @@ def test_a_rate_typed_as_a_fraction_is_refused(tmp_path: Path, con) -> None:
         ("members_units_good_rate", "P2025-08", 79.2),
     ]
     landed.counts_add_up()
+
+
+def test_a_unit_of_measure_in_the_title_applies_to_the_table(tmp_path: Path, con) -> None:
+    """'ĐVT: triệu đồng' in a title row above the header: '1250' below is 1,250 million
+    đồng, not 1,250 đồng; a row with its own ĐVT keeps it; a count under a money unit is
+    refused as not fitting."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws["A1"] = "BÁO CÁO TÀI CHÍNH NĂM 2025"
+    ws["D2"] = "ĐVT: triệu đồng"
+    ws.append(["Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Giá trị", "ĐVT"])
+    ws.append(["P2025-08", "năm 2025", "fin_trust_loan_balance", 1250, None])
+    ws.append(["P2025-08", "năm 2025", "fin_money_mobilised", "4,2", "tỷ đồng"])
+    ws.append(["P2025-08", "năm 2025", "members_total", 812345, None])
+    landed = Landed(tmp_path, con, "tai_chinh.xlsx", _save(book))
+    assert landed.value("fin_trust_loan_balance") == pytest.approx(1.25e9)
+    assert landed.value("fin_money_mobilised") == pytest.approx(4.2e9)
+    assert not any(v[0] == "members_total" for v in landed.values)
+    assert "triệu đồng" in landed.reason_vi("812345")
+    landed.counts_add_up()
+
+
+def test_a_csv_with_its_unit_in_a_title_line_is_read_in_it(tmp_path: Path, con) -> None:
+    text = (
+        "BÁO CÁO TÀI CHÍNH;;;\r\n"
+        ";;;Đơn vị tính: triệu đồng\r\n"
+        "Mã đơn vị;Kỳ báo cáo;Mã chỉ tiêu;Giá trị\r\n"
+        "P2025-08;năm 2025;fin_trust_loan_balance;1.250\r\n"
+    )
+    landed = Landed(tmp_path, con, "tai_chinh.csv", text.encode("utf-8-sig"))
+    assert landed.value("fin_trust_loan_balance") == pytest.approx(1.25e9)
+    landed.counts_add_up()
