@@ -121,13 +121,18 @@ def is_plain(data: bytes, single_sheet: bool = True) -> bool:
             parts = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
             for part in parts:
                 xml = archive.read(part)
-                if _has_formula(xml) or b"mergeCell" in xml:
+                if _has_formula(xml) or b"mergeCell" in xml or _has_hidden_rows(xml):
                     return False
             if "xl/styles.xml" in names and not _plain_styles(archive.read("xl/styles.xml")):
                 return False
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
         return False
     return True
+
+
+def _has_hidden_rows(xml: bytes) -> bool:
+    """Whether a sheet hides rows or columns (calamine reads them as any other)."""
+    return b' hidden="1"' in xml or b' hidden="true"' in xml
 
 
 def _has_formula(xml: bytes) -> bool:
@@ -241,17 +246,24 @@ class _Grid:
             for row in range(merged.min_row, merged.max_row + 1):
                 for column in range(merged.min_col, merged.max_col + 1):
                     cells[(row, column)] = first
-        return cls(cells, formulas)
+        hidden = {row for row, dimension in ws.row_dimensions.items() if dimension.hidden}
+        return cls(cells, formulas, hidden)
 
     def __init__(
-        self, cells: dict[tuple[int, int], Cell | _Value], formulas: dict[tuple[int, int], str]
+        self,
+        cells: dict[tuple[int, int], Cell | _Value],
+        formulas: dict[tuple[int, int], str],
+        hidden_rows: set[int] | None = None,
     ) -> None:
         self.cells = cells
         self.formulas = formulas
         keys = set(self.cells) | set(formulas)
         self.last_row = max((r for r, _ in keys), default=0)
         self.last_column = max((c for _, c in keys), default=0)
-        self.rows_with_content = sorted({r for r, _ in keys})
+        content = {r for r, _ in keys}
+        # A hidden row is never read, as a hidden sheet is not: it is traced instead.
+        self.hidden_with_content = sorted(content & (hidden_rows or set()))
+        self.rows_with_content = sorted(content - (hidden_rows or set()))
 
     def shown(self, row: int, column: int, role: str | None) -> _Shown:
         return _shown(self.cells.get((row, column)), role, self.formulas.get((row, column)))
@@ -376,6 +388,17 @@ def read_workbook(data: bytes) -> WorkbookRead:
         sheets_read.append(title)
         collected.extend(rows)
         skipped.extend(skips)
+        skipped.extend(
+            (
+                row,
+                f"{title}!{row}",
+                " | ".join(dict.fromkeys(t.strip() for t in grid.texts(row) if t.strip())),
+                _HIDDEN_ROW_EN,
+                _HIDDEN_ROW_VI,
+                True,
+            )
+            for row in grid.hidden_with_content
+        )
     if not sheets_read:
         hidden = [s[1] for s in skipped if s[0] is None and "bị ẩn" in s[4]]
         if hidden:
@@ -392,6 +415,10 @@ def read_workbook(data: bytes) -> WorkbookRead:
             "the workbook has no sheet with a table", "sổ tính không có bảng số liệu nào"
         )
     return WorkbookRead(_table(collected, len(sheets_read) > 1), skipped, form_sheets)
+
+
+_HIDDEN_ROW_EN = "a hidden row, not read; unhide it if it holds figures to send"
+_HIDDEN_ROW_VI = "dòng bị ẩn nên không được đọc; nếu dòng có số liệu cần gửi, hãy bỏ ẩn rồi gửi lại"
 
 
 def _find_header(grid: _Grid, required: tuple[str, ...]) -> tuple[int, dict[int, str]] | None:

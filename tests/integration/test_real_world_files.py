@@ -613,3 +613,21 @@ def test_a_csv_with_its_unit_in_a_title_line_is_read_in_it(tmp_path: Path, con) 
     landed = Landed(tmp_path, con, "tai_chinh.csv", text.encode("utf-8-sig"))
     assert landed.value("fin_trust_loan_balance") == pytest.approx(1.25e9)
     landed.counts_add_up()
+
+
+def test_a_hidden_row_is_not_read_and_is_traced(tmp_path: Path, con) -> None:
+    """A row hidden in Excel is never read, as a hidden sheet is not: it is listed among
+    the skipped rows with the reason, and counted as read."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Giá trị"])
+    ws.append(["P2025-08", "năm 2025", "members_total", 812345])
+    ws.append(["P2025-08", "năm 2025", "members_admitted", 30])
+    ws.row_dimensions[3].hidden = True
+    landed = Landed(tmp_path, con, "an_dong.xlsx", _save(book))
+    assert [v[0] for v in landed.values] == ["members_total"]
+    hidden = [s for s in landed.skipped if s[0] == 3]
+    assert hidden and "dòng bị ẩn" in hidden[0][3] and hidden[0][4]
+    assert "dòng bị ẩn" in landed.report
+    landed.counts_add_up()
