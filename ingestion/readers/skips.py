@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingestion.normalise.text import fold
+from ingestion.readers.headers import canonical_column
 
 __all__ = ["SKIPPED_COLUMNS", "skipped_table", "split_skipped"]
 
@@ -38,6 +39,8 @@ SECTION_EN = "a section heading, not a figure"
 SECTION_VI = "dòng tiêu đề mục, không phải số liệu"
 SIGNATURE_EN = "the signature block below the table"
 SIGNATURE_VI = "phần chữ ký cuối bảng"
+HEADER_EN = "the table's header again (a printed page's header, or a second table below)"
+HEADER_VI = "dòng tiêu đề cột lặp lại (tiêu đề của trang in, hoặc một bảng thứ hai bên dưới)"
 TITLE_EN = "a title row above the table's header"
 TITLE_VI = "dòng tiêu đề phía trên bảng"
 
@@ -99,6 +102,17 @@ def _is_heading(cells: list[str]) -> bool:
     return bool(_HEADING.match(text)) or capitals
 
 
+def _is_header(cells: list[str]) -> bool:
+    """The unit, period, indicator and value cells name those columns ('Mã đơn vị', 'Kỳ báo
+    cáo', ...), three of them at least: the header written again below it."""
+    named = [canonical_column(c) for c in cells]
+    filled = [c for c in cells if c.strip()]
+    wanted = ("unit", "period", "indicator", "value")
+    return len(filled) >= 3 and all(
+        n == w for n, w, c in zip(named, wanted, cells, strict=True) if c.strip()
+    )
+
+
 def _is_signature(cells: list[str]) -> bool:
     for cell in cells:
         folded = fold(cell)
@@ -108,12 +122,14 @@ def _is_signature(cells: list[str]) -> bool:
 
 
 def classify(unit: str, period: str, indicator: str, value: str, in_signature: bool) -> str:
-    """'' for a data row, else 'total', 'section' or 'signature'.
+    """'' for a data row, else 'header', 'total', 'section' or 'signature'.
 
     A row with a period, or with a digit in its value cell, is never taken for a signature
     (a data row's indicator may well say 'Chủ tịch Hội cơ sở ...'); below a signature title,
     rows without either (the names) belong to the block."""
     cells = [unit, period, indicator, value]
+    if _is_header(cells):
+        return "header"
     if _is_total([unit, indicator]):
         return "total"
     if not period.strip():
@@ -127,6 +143,7 @@ def classify(unit: str, period: str, indicator: str, value: str, in_signature: b
 
 
 _REASONS = {
+    "header": (HEADER_EN, HEADER_VI),
     "total": (TOTAL_EN, TOTAL_VI),
     "section": (SECTION_EN, SECTION_VI),
     "signature": (SIGNATURE_EN, SIGNATURE_VI),

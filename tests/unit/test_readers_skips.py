@@ -17,11 +17,15 @@ from ingestion.readers.skips import classify, split_skipped
         (("", "", "Người lập biểu", "TM. BAN THƯỜNG VỤ"), "signature"),
         (("", "", "(Ký, ghi rõ họ tên)", "CHỦ TỊCH"), "signature"),
         (("", "", "", "Tuyên Quang, ngày 15 tháng 12 năm 2025"), "signature"),
+        # The header again: a printed page's, or a second table's.
+        (("Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Giá trị"), "header"),
+        (("Đơn vị", "Kỳ", "Chỉ tiêu", "Số liệu"), "header"),
         # Data rows that share words with those: never skipped.
         (("P2025-08", "năm 2025", "Chủ tịch Hội cơ sở có chứng chỉ", "9/9"), ""),
         (("P2025-08", "năm 2025", "Tổng số hội viên", "812.345"), ""),
         (("P2025-08", "năm 2025", "members_total", ""), ""),  # a missing value: rejected
         (("P2025-08", "", "", ""), ""),  # a code alone is not a heading
+        (("P2025-08", "năm 2025", "members_total", "Giá trị"), ""),  # a bad value: rejected
     ],
 )
 def test_rows_are_classified(cells: tuple[str, str, str, str], kind: str) -> None:
