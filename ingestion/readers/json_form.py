@@ -71,11 +71,40 @@ def _number_text(value: Any) -> str:
     return to_nfc(str(value))
 
 
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when a key repeats ({"value": 12, "value": 21}): the parser
+    would keep the last one without a word."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RepeatedKey(key)
+        found[key] = value
+    return found
+
+
 def read_json_submission(data: bytes) -> LongTable:
     """Columns: row_number (index in `values` + 1), the long columns, form, submitted_by."""
     text = decode_text(data)
     try:
-        document = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+        document = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_without_repeated_keys,
+        )
+    except _RepeatedKey as repeated:
+        raise UnreadableFile(
+            f"the field {repeated.key!r} is written twice in one object; which one is meant "
+            "cannot be told: keep one",
+            f"trường {repeated.key!r} được ghi hai lần trong cùng một mục; không biết giá trị "
+            "nào đúng: hãy giữ lại một",
+        ) from repeated
     except ValueError as exc:
         # The parser's words (English, with offsets) go to the log; the clerk gets the line.
         log.info("JSON parse error: %s", exc)

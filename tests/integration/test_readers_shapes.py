@@ -232,6 +232,28 @@ def test_json_that_does_not_parse_is_unreadable(raw: bytes) -> None:
         read_json_submission(raw)
 
 
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        (
+            '{"unit": "P2025-04", "period": "2025", "period": "2024", "values": '
+            '[{"indicator": "members_total", "value": 12}]}',
+            "period",
+        ),
+        (
+            '{"unit": "P2025-04", "period": "2025", "values": '
+            '[{"indicator": "members_total", "value": 12, "value": 21}]}',
+            "value",
+        ),
+    ],
+)
+def test_json_with_a_key_written_twice_is_refused(raw: str, key: str) -> None:
+    """A form posted with a key twice: the parser would keep the last one, silently."""
+    with pytest.raises(UnreadableFile) as caught:
+        read_json_submission(raw.encode("utf-8"))
+    assert f"trường '{key}' được ghi hai lần" in caught.value.reason_vi
+
+
 # --- The reporting form ---------------------------------------------------------------------
 
 INDICATORS = [
