@@ -8,6 +8,7 @@ runs on the bytes it is given and python-docx, pdfplumber and pypdf read local f
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import logging
@@ -87,12 +88,15 @@ def read_document(path: Path, data: bytes) -> Document:
 def looks_like_table(data: bytes) -> bool:
     """Whether a .txt is really a tab-separated table (Excel's "Unicode Text" and the like)."""
     text = decode_bytes(data[:65536]).text
-    lines = [line for line in text.splitlines() if line.strip()][:_TABLE_SNIFF_LINES]
-    if len(lines) < 2:
+    # Records, not lines: a quoted cell may hold line ends (a note over several lines).
+    records = [
+        row for row in csv.reader(io.StringIO(text), delimiter="\t") if any(c.strip() for c in row)
+    ][:_TABLE_SNIFF_LINES]
+    if len(records) < 2:
         return False
-    tabs = [line.count("\t") for line in lines]
-    common = max(set(tabs), key=tabs.count)
-    return common >= 2 and tabs.count(common) / len(lines) >= _TABLE_MIN_SHARE
+    fields = [len(row) for row in records]
+    common = max(set(fields), key=fields.count)
+    return common >= 3 and fields.count(common) / len(records) >= _TABLE_MIN_SHARE
 
 
 def _uniform_lines(text: str) -> str:

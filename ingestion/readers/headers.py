@@ -91,7 +91,7 @@ def _label(canonical: str) -> str:
     return f"{canonical} ({COLUMN_LABELS_VI[canonical]})"
 
 
-def map_header(names: list[str]) -> dict[int, str]:
+def map_header(names: list[str], required: tuple[str, ...] = REQUIRED_COLUMNS) -> dict[int, str]:
     """Column index → canonical name for the known headers; unknown headers are left out.
 
     Raises UnreadableFile when a required column is missing or two headers mean the same
@@ -106,7 +106,7 @@ def map_header(names: list[str]) -> dict[int, str]:
         seen.setdefault(canonical, []).append(name.strip())
         mapping[index] = canonical
     duplicated = {c: headers for c, headers in seen.items() if len(headers) > 1}
-    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    missing = [c for c in required if c not in seen]
     problems_en: list[str] = []
     problems_vi: list[str] = []
     if missing:
@@ -128,8 +128,8 @@ def map_header(names: list[str]) -> dict[int, str]:
         problems_en.append(f"the header repeats column(s): {listed}")
         problems_vi.append(f"dòng tiêu đề lặp cột: {listed_vi}")
     if problems_en:
-        required_en = ", ".join(_label(c) for c in REQUIRED_COLUMNS)
-        required_vi = ", ".join(COLUMN_LABELS_VI[c] for c in REQUIRED_COLUMNS)
+        required_en = ", ".join(_label(c) for c in required)
+        required_vi = ", ".join(COLUMN_LABELS_VI[c] for c in required)
         raise UnreadableFile(
             "; ".join(problems_en) + f"; the header must have each of {required_en} once",
             "; ".join(problems_vi) + f"; tiêu đề phải có mỗi cột {required_vi} đúng một lần",

@@ -239,6 +239,7 @@ class _Grid:
         cells: dict[tuple[int, int], Cell | _Value] = {
             key: cell for key, cell in ws._cells.items() if cell.value is not None
         }
+        covered: dict[tuple[int, int], int] = {}
         for merged in ws.merged_cells.ranges:
             first = ws.cell(merged.min_row, merged.min_col)
             if first.value is None:
@@ -246,8 +247,12 @@ class _Grid:
             for row in range(merged.min_row, merged.max_row + 1):
                 for column in range(merged.min_col, merged.max_col + 1):
                     cells[(row, column)] = first
+                    if row != merged.min_row:
+                        covered[(row, column)] = merged.min_row
         hidden = {row for row, dimension in ws.row_dimensions.items() if dimension.hidden}
-        return cls(cells, formulas, hidden)
+        grid = cls(cells, formulas, hidden)
+        grid.merged_down = covered
+        return grid
 
     def __init__(
         self,
@@ -264,6 +269,9 @@ class _Grid:
         # A hidden row is never read, as a hidden sheet is not: it is traced instead.
         self.hidden_with_content = sorted(content & (hidden_rows or set()))
         self.rows_with_content = sorted(content - (hidden_rows or set()))
+        # Cells a merge covers below its first row → that first row: a unit written once for
+        # its rows applies to each, but a value merged down is one figure, not one a row.
+        self.merged_down: dict[tuple[int, int], int] = {}
 
     def shown(self, row: int, column: int, role: str | None) -> _Shown:
         return _shown(self.cells.get((row, column)), role, self.formulas.get((row, column)))
@@ -345,6 +353,7 @@ def read_workbook(data: bytes) -> WorkbookRead:
     collected: list[dict[str, Any]] = []
     skipped: list[tuple] = []
     form_sheets: list[str] = []
+    form_subjects: dict[str, tuple[str, str]] = {}
     sheets_read: list[str] = []
     first_problem: UnreadableFile | None = None
     for title, visible, grid_of in sheets:
@@ -379,6 +388,10 @@ def read_workbook(data: bytes) -> WorkbookRead:
             if fold(title) in _FOLDED_TITLES:
                 rows, skips = _read_form_sheet(grid, title)
                 form_sheets.append(title)
+                form_subjects[title] = (
+                    fold(grid.shown(1, 2, "unit").text),
+                    fold(grid.shown(3, 2, "period").text),
+                )
             else:
                 rows, skips = _read_long_sheet(grid, title)
         except UnreadableFile as exc:
@@ -414,9 +427,29 @@ def read_workbook(data: bytes) -> WorkbookRead:
         raise UnreadableFile(
             "the workbook has no sheet with a table", "sổ tính không có bảng số liệu nào"
         )
+    if len(set(form_subjects.values())) > 1:
+        # Each form sheet says whose and which period's figures it holds; a workbook's
+        # sheets that differ are a copy edited in part, not two reports.
+        listed = ", ".join(repr(title) for title in form_subjects)
+        raise UnreadableFile(
+            f"the form sheets {listed} give different units or periods in rows 1-3; one "
+            "workbook is one unit's report for one period: make them the same, or send "
+            "separate files",
+            f"các trang biểu mẫu {listed} ghi đơn vị hoặc kỳ báo cáo khác nhau ở dòng 1-3; mỗi "
+            "tệp là báo cáo của một đơn vị cho một kỳ: hãy sửa cho giống nhau, hoặc gửi thành "
+            "các tệp riêng",
+        )
     return WorkbookRead(_table(collected, len(sheets_read) > 1), skipped, form_sheets)
 
 
+_NOTE_ONLY_EN = (
+    "the value cell is blank and only the note is written: a figure in the note is not read; "
+    "write it in the value column"
+)
+_NOTE_ONLY_VI = (
+    "ô Giá trị trống, chỉ ghi ở cột Ghi chú: số liệu ghi trong Ghi chú không được nhận; hãy "
+    "ghi vào cột Giá trị"
+)
 _HIDDEN_ROW_EN = "a hidden row, not read; unhide it if it holds figures to send"
 _HIDDEN_ROW_VI = "dòng bị ẩn nên không được đọc; nếu dòng có số liệu cần gửi, hãy bỏ ẩn rồi gửi lại"
 
@@ -430,14 +463,7 @@ def _find_header(grid: _Grid, required: tuple[str, ...]) -> tuple[int, dict[int,
         texts = grid.texts(row)
         named = {canonical_column(t) for t in texts if t.strip()}
         if all(c in named for c in required):
-            if required == REQUIRED_COLUMNS:
-                mapping = map_header(texts)
-            else:
-                mapping = {
-                    i: c
-                    for i, t in enumerate(texts)
-                    if t.strip() and (c := canonical_column(t)) is not None
-                }
+            mapping = map_header(texts, required)
             return row, {index + 1: canonical for index, canonical in mapping.items()}
     return None
 
@@ -496,14 +522,22 @@ def _read_form_sheet(grid: _Grid, title: str) -> tuple[list[dict[str, Any]], lis
     header_row, columns = found
     fixed = {"unit": unit, "period": period}
     rows = []
+    skips = _title_skips(grid, title, header_row, after=3)
     for r in grid.rows_with_content:
         if r <= header_row:
             continue
         row = _row(grid, title, r, columns, fixed)
-        # A blank value cell is an indicator the unit did not report, not a zero.
-        if row is not None and (row["value_text"].strip() or row["cell_reason_en"]):
+        if row is None:
+            continue
+        # A blank value cell is an indicator the unit did not report, not a zero; but a
+        # note written beside it may hold the figure, so that row is traced.
+        if row["value_text"].strip() or row["cell_reason_en"]:
             rows.append(row)
-    return rows, _title_skips(grid, title, header_row, after=3)
+        elif row.get("note", "").strip():
+            skips.append(
+                (r, f"{title}!{r}", row["note"].strip(), _NOTE_ONLY_EN, _NOTE_ONLY_VI, True)
+            )
+    return rows, skips
 
 
 def _row(
@@ -522,6 +556,16 @@ def _row(
         if canonical in fixed:
             continue
         out[name] = shown.text
+        above = grid.merged_down.get((r, column)) if canonical == "value" else None
+        if above is not None and out["cell_reason_en"] is None:
+            out["cell_reason_en"] = (
+                f"the value cell is merged with row {above}'s: one figure cannot be each "
+                "row's; unmerge the cells and write each row's figure"
+            )
+            out["cell_reason_vi"] = (
+                f"ô Giá trị bị gộp với ô của dòng {above}: một số liệu không thể là của từng "
+                "dòng; hãy bỏ gộp ô và ghi số liệu cho từng dòng"
+            )
         if shown.reason_en and out["cell_reason_en"] is None:
             out["cell_reason_en"], out["cell_reason_vi"] = shown.reason_en, shown.reason_vi
         if canonical == "value" and shown.typed:

@@ -631,3 +631,22 @@ def test_a_hidden_row_is_not_read_and_is_traced(tmp_path: Path, con) -> None:
     assert hidden and "dòng bị ẩn" in hidden[0][3] and hidden[0][4]
     assert "dòng bị ẩn" in landed.report
     landed.counts_add_up()
+
+
+def test_unicode_text_with_a_note_over_several_lines_is_a_table(tmp_path: Path, con) -> None:
+    """Excel's "Unicode Text" (UTF-16, tabs) with a note cell of three lines: still a table,
+    every figure landed; never taken for a report in prose."""
+    text = (
+        "Mã đơn vị\tKỳ báo cáo\tMã chỉ tiêu\tGiá trị\tGhi chú\r\n"
+        'P2025-08\tnăm 2025\tmembers_total\t5000\t"Số liệu đến 31/12\nđã rà soát\nvới huyện"\r\n'
+        "P2025-08\tnăm 2025\tmembers_admitted\t120\t\r\n"
+        "P2025-08\tnăm 2025\tmembers_lost\t15\t\r\n"
+    )
+    landed = Landed(tmp_path, con, "bao_cao.txt", text.encode("utf-16"))
+    assert landed.outcome.status == "accepted"
+    assert {v[0]: v[3] for v in landed.values} == {
+        "members_total": 5000,
+        "members_admitted": 120,
+        "members_lost": 15,
+    }
+    landed.counts_add_up()
