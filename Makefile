@@ -95,7 +95,7 @@ eval: bootstrap
 # Over a thousand random sequences of nights: after each, the incremental build must equal a
 # full rebuild (tests/property/; `make test` runs a fixed-seed share of them).
 property: bootstrap
-	$(BIN)/python -m pytest tests/property -m property -q -p no:cacheprovider --hypothesis-profile property-long
+	$(BIN)/python -m pytest tests/property -m property -q -p no:cacheprovider --hypothesis-profile property-long --hypothesis-show-statistics
 
 bench: bootstrap
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
