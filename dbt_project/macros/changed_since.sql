@@ -39,18 +39,28 @@
     where changes.change_batch > {{ change_watermark(relation) }}
 {% endmacro %}
 
+{#- Periods touched since `relation` was last built: a figure's peers are the units of its
+    own period. -#}
+{% macro changed_periods(relation=this) %}
+    select distinct period_code
+    from {{ ref('int_changed_reports') }}
+    where change_batch > {{ change_watermark(relation) }}
+{% endmacro %}
+
 {#- The rows of the target the strategy replaces: the model's `changed_scope` config names
-    the scope, 'reports' or 'years'. -#}
+    the scope, 'reports', 'periods' or 'years'. -#}
 {% macro changed_scope_predicate(scope, target) -%}
     {%- if scope == 'reports' -%}
         (unit_code, period_code, form) in (
             select unit_code, period_code, form from ({{ changed_reports(target) }})
         )
+    {%- elif scope == 'periods' -%}
+        period_code in (select period_code from ({{ changed_periods(target) }}))
     {%- elif scope == 'years' -%}
         year(period_end) in (select period_year from ({{ changed_years(target) }}))
     {%- else -%}
         {{ exceptions.raise_compiler_error(
-            "replace_changed needs changed_scope 'reports' or 'years', got " ~ scope
+            "replace_changed needs changed_scope 'reports', 'periods' or 'years', got " ~ scope
         ) }}
     {%- endif -%}
 {%- endmacro %}

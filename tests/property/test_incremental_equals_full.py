@@ -4,9 +4,9 @@ Hypothesis draws sequences of steps: new reports, revisions of one to four forms
 changed, left out or withdrawn), steward decisions recorded as the steward job records
 them, and late files (received before reports already landed). After every step the
 warehouse is built incrementally, a copy of it is rebuilt with --full-refresh, and every
-published model (dbt_project/models/marts/) and the two value models must hold the same
-rows. The models run as dbt compiled them (tests/property/compiled_warehouse.py); one test
-checks that runner against dbt's own builds.
+published model (dbt_project/models/marts/), the two value models and the peers the gate
+judges against must hold the same rows. The models run as dbt compiled them
+(tests/property/compiled_warehouse.py); one test checks that runner against dbt's own builds.
 
 `make test` runs a fixed-seed share that fits in about two minutes; `make property` runs
 over a thousand sequences (profile `property-long`, tests/property/conftest.py).
@@ -43,7 +43,7 @@ pytestmark = pytest.mark.property
 
 AS_OF = "{reporting_as_of: '2025-12-31'}"
 BOOKKEEPING = {"change_batch"}
-COMPARED_BESIDE_MARTS = ("int_values_latest_revision", "int_values_rolled_up")
+COMPARED_BESIDE_MARTS = ("int_values_latest_revision", "int_values_rolled_up", "int_value_peers")
 
 # A small piece of the country across the 2025 merger: communes of Hải Dương (P30) and Hải
 # Phòng (P31) before, of Hải Phòng city (P2025-31) after.

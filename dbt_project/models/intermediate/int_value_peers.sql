@@ -1,14 +1,24 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_changed',
+    changed_scope='periods',
+) }}
+-- depends_on: {{ ref('int_changed_reports') }}
 -- Each submitted value of an indicator the catalogue compares per something (compare_per:
 -- trust loans per borrowing household, money per member), divided by that figure of the
 -- same unit and period, against its peers: the units of the same level, indicator,
 -- disaggregation and period. Judged on log10 of the ratio (money per member spreads over
 -- orders of magnitude), by the modified z-score over the peers (macros/modified_z.sql).
 -- The cross-section rules of the quality gate read it (expectations/frames.py); how many
--- peers are enough and what is far are theirs (expectations/suites.py).
+-- peers are enough and what is far are theirs (expectations/suites.py). Incremental by
+-- period: a night rebuilds the periods its changed reports touched, every unit of them.
 with
 
 periods as (
     select period_code from {{ ref('int_periods') }}
+    {% if is_incremental() %}
+        where period_code in (select period_code from ({{ changed_periods() }}))
+    {% endif %}
 ),
 
 indicators as (
@@ -106,7 +116,8 @@ final as (
         peer_mad,
         peer_mean_ad,
         {{ modified_z('peer_deviation', 'peer_mad', 'peer_mean_ad', 'peer_median_log10') }}
-            as modified_z
+            as modified_z,
+        {{ current_change_batch() }} as change_batch
     from spread
 )
 
